@@ -1,0 +1,76 @@
+"""Configuration: defaults here, overridden by FORUM_* environment variables.
+
+`create_app` loads one of these classes, then `app.config.from_prefixed_env("FORUM")`,
+so `FORUM_DATABASE_URL=postgresql+psycopg://...` or `FORUM_SECRET_KEY=...` win.
+"""
+import os
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    SECRET_KEY = DEV_SECRET_KEY
+    # A relative SQLite path resolves inside the instance folder (kept out of git).
+    DATABASE_URL = "sqlite:///forum.db"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Cookies: never readable by scripts, never sent on cross-site POSTs.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+
+    # The CSRF token lives as long as the session: a reply written slowly must not fail.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Largest request body: a 20,000-character post is at most ~80 KB of UTF-8.
+    MAX_CONTENT_LENGTH = 256 * 1024
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_KEY_PREFIX = "forum"
+    LOGIN_LIMITS_PER_IP = "6/minute;30/hour"
+    LOGIN_LIMITS_PER_ACCOUNT = "10/hour"
+    REGISTER_LIMITS_PER_IP = "5/hour;20/day"
+
+    # argon2id parameters (RFC 9106 "second recommended" profile, above OWASP's minimum).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 1
+
+    # Strict-Transport-Security only when the site is really served over HTTPS.
+    HSTS_SECONDS = 0
+    REQUIRE_REAL_SECRET_KEY = False
+
+    POSTS_PER_PAGE = 20
+    THREADS_PER_PAGE = 30
+
+
+class DevConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    # Refuse to start with the development key or without one.
+    REQUIRE_REAL_SECRET_KEY = True
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 31536000
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    DATABASE_URL = os.environ.get("FORUM_TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = os.environ.get("FORUM_TEST_RATELIMIT_STORAGE_URI", "memory://")
+    # Cheap hashing so the suite stays fast; never used outside tests.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1

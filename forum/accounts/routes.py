@@ -1,0 +1,53 @@
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user
+
+from ..auth.services import change_password, end_all_sessions
+from ..errors import ValidationFailed
+from ..forms import populate_errors
+from ..threads.forms import ConfirmForm
+from . import bp, queries
+from .forms import PasswordChangeForm
+
+
+@bp.get("/u/<username>")
+def profile(username):
+    user = queries.get_user_by_name(username)
+    if user.username != username:
+        return redirect(url_for("accounts.profile", username=user.username))
+    return render_template("accounts/profile.html", user=user,
+                           post_count=queries.count_published_posts(user),
+                           threads=queries.list_recent_threads(user))
+
+
+@bp.route("/settings", methods=["GET"])
+@login_required
+def settings():
+    return render_template("accounts/settings.html", password_form=PasswordChangeForm(),
+                           logout_form=ConfirmForm())
+
+
+@bp.post("/settings/password")
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.password.data)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            login_user(current_user._get_current_object())  # this device stays logged in
+            flash("Your password is changed. Other devices have been logged out.", "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", password_form=form,
+                           logout_form=ConfirmForm()), 422
+
+
+@bp.post("/settings/logout-everywhere")
+@login_required
+def logout_everywhere():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        end_all_sessions(current_user)
+        flash("You are logged out on every device.", "info")
+    return redirect(url_for("auth.login"))

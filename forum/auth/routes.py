@@ -1,0 +1,96 @@
+from urllib.parse import urlsplit
+
+from flask import (current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..drafts import draft_from_login_form
+from ..errors import ValidationFailed
+from ..extensions import limiter
+from ..forms import populate_errors
+from ..usernames import lookup_key
+from . import bp
+from .forms import LoginForm, RegisterForm
+from .services import AccountSuspended, authenticate, register_user
+
+LOGIN_FAILED = "That name and password don't match an account."
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _account_key() -> str:
+    return "login-account:" + (lookup_key(request.form.get("username", "")) or "?")
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMITS_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMITS_PER_ACCOUNT"], methods=["POST"],
+               key_func=_account_key, deduct_when=_login_failed)
+def login():
+    form = LoginForm()
+    draft = draft_from_login_form(request.form) if request.method == "POST" else None
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except AccountSuspended as suspended:
+            form.form_errors.append(
+                f"This account is suspended until {suspended.until:%d %B %Y}. "
+                "Your settings page will show the reason once the suspension ends.")
+            user = None
+        else:
+            if user is None:
+                form.form_errors.append(LOGIN_FAILED)
+        if user is not None:
+            session.clear()  # a fresh session at login: no fixation
+            login_user(user, remember=form.remember.data)
+            if draft is not None:
+                # They were writing when their session ran out: offer the text back.
+                return render_template("errors/resubmit.html", draft=draft, reason="resumed")
+            flash(f"Welcome back, {user.username}.", "success")
+            return redirect(safe_next(form.next.data) or url_for("pages.home"))
+    return render_template("auth/login.html", form=form, draft=draft)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMITS_PER_IP"], methods=["POST"],
+               deduct_when=lambda response: response.status_code == 302)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_user(form.username.data, form.email.data, form.password.data)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            session.clear()
+            login_user(user)
+            flash(f"Welcome, {user.username}. You can post now.", "success")
+            return redirect(url_for("pages.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("pages.home"))

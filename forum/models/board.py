@@ -1,0 +1,124 @@
+"""Categories, threads, posts and the revisions of edited posts."""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .user import User
+
+
+class PostStatus(StrEnum):
+    PENDING = "pending"        # held for review; seen by its author and moderators
+    PUBLISHED = "published"
+    REJECTED = "rejected"      # by a moderator; still readable by its author
+    HIDDEN = "hidden"          # by a moderator, restorable
+    DELETED = "deleted"        # by its author; the thread shows a placeholder
+
+
+_STATUS_CHECK = "status IN ('pending', 'published', 'rejected', 'hidden', 'deleted')"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept in step by the services: the category page never counts rows.
+    thread_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+    __table_args__ = (
+        CheckConstraint(_STATUS_CHECK, name="status_known"),
+        # The category page: visible threads, pinned first, then by last activity.
+        Index("ix_threads_listing", "category_id", "status", "pinned", "last_post_at"),
+        Index("ix_threads_latest", "status", "last_post_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    # Mirrors the opening post's status: a thread is visible when its first post is.
+    status: Mapped[str] = mapped_column(String(16), default=PostStatus.PUBLISHED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Published posts (the opening post included), kept in step by the services.
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The highest position handed out; positions number a thread's posts 1, 2, 3 ...
+    last_position: Mapped[int] = mapped_column(Integer, default=0)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        CheckConstraint(_STATUS_CHECK, name="status_known"),
+        # Also the index that serves a thread page: positions BETWEEN a AND b.
+        UniqueConstraint("thread_id", "position", name="uq_posts_thread_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    # Sanitised HTML, made once when the post is written; page views never render markdown.
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=PostStatus.PUBLISHED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # From the form: a double click or a retried request finds the post already made.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def is_first(self) -> bool:
+        return self.position == 1
+
+
+class Revision(db.Model):
+    """An earlier version of an edited post, kept whole."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The thread's title at the time, when the edited post opened the thread.
+    title: Mapped[str | None] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship()
+    editor: Mapped[User | None] = relationship()

@@ -1,0 +1,33 @@
+"""Jinja globals and filters: permissions, dates, pagination helpers."""
+from datetime import datetime
+
+from flask import Flask
+
+from . import permissions
+from .models import utcnow
+
+
+_UNITS = (("minute", 60, 3600), ("hour", 3600, 86400), ("day", 86400, 7 * 86400))
+
+
+def timeago(value: datetime) -> str:
+    """'3 minutes ago', '2 days ago', or the date for anything older than a week."""
+    seconds = int((utcnow() - value).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for unit, size, limit in _UNITS:
+        if seconds < limit:
+            n = seconds // size
+            return f"{n} {unit}{'' if n == 1 else 's'} ago"
+    return value.strftime("%-d %b %Y")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["timeago"] = timeago
+    app.jinja_env.filters["isotime"] = lambda value: value.isoformat(timespec="seconds")
+    for name in dir(permissions):
+        if name.startswith(("can_", "is_")):
+            app.jinja_env.globals[name] = getattr(permissions, name)

@@ -1,0 +1,136 @@
+"""Reading threads and posts, always as seen by a particular viewer."""
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import or_, select, true
+from sqlalchemy.orm import joinedload
+
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Category, Post, PostStatus, Thread
+from ..permissions import PUBLIC_STATUSES, can_see_post, can_see_thread, is_moderator
+
+# Ids beyond a signed 64-bit integer cannot exist; refusing them early keeps the
+# database driver from overflowing (STYLE.md, known trap 8).
+MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    count: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+
+def page_of(number: int, total_items: int, per_page: int) -> Page:
+    count = max(1, -(-total_items // per_page))
+    if not 1 <= number <= count:
+        raise NotFound()
+    return Page(number=number, count=count)
+
+
+def _check_id(value: int) -> int:
+    if not 0 < value <= MAX_ID:
+        raise NotFound()
+    return value
+
+
+def get_category(slug: str) -> Category:
+    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    if category is None:
+        raise NotFound()
+    return category
+
+
+def list_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def get_visible_thread(thread_id: int, viewer) -> Thread:
+    """The thread, or NotFound if it is missing or not the viewer's to see."""
+    thread = db.session.get(Thread, _check_id(thread_id))
+    if thread is None or not can_see_thread(viewer, thread):
+        raise NotFound()
+    return thread
+
+
+def get_visible_post(post_id: int, viewer) -> Post:
+    post = db.session.scalar(
+        select(Post).where(Post.id == _check_id(post_id))
+        .options(joinedload(Post.thread), joinedload(Post.author)))
+    if post is None or not can_see_post(viewer, post) or not can_see_thread(viewer, post.thread):
+        raise NotFound()
+    return post
+
+
+def _visible_to(viewer):
+    """SQL condition: posts the viewer may see in a thread."""
+    if is_moderator(viewer):
+        return true()
+    public = Post.status.in_(PUBLIC_STATUSES)
+    if viewer.is_authenticated:
+        return or_(public, Post.author_id == viewer.id)
+    return public
+
+
+def thread_pages(thread: Thread) -> int:
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    return max(1, -(-thread.last_position // per_page))
+
+
+def list_thread_posts(thread: Thread, viewer, page_number: int) -> tuple[list[Post], Page]:
+    """One page of a thread, by position: the same single query on page 1 and page 100."""
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    page = page_of(page_number, thread.last_position, per_page)
+    first = (page.number - 1) * per_page + 1
+    posts = db.session.scalars(
+        select(Post)
+        .where(Post.thread_id == thread.id,
+               Post.position.between(first, first + per_page - 1),
+               _visible_to(viewer))
+        .options(joinedload(Post.author))
+        .order_by(Post.position)
+    ).all()
+    return list(posts), page
+
+
+def page_of_post(post: Post) -> int:
+    return (post.position - 1) // current_app.config["POSTS_PER_PAGE"] + 1
+
+
+def list_category_threads(category: Category, page_number: int) -> tuple[list[Thread], Page]:
+    """A page of a category: pinned threads first, then by last activity."""
+    per_page = current_app.config["THREADS_PER_PAGE"]
+    page = page_of(page_number, category.thread_count, per_page)
+    threads = db.session.scalars(
+        select(Thread)
+        .where(Thread.category_id == category.id, Thread.status == PostStatus.PUBLISHED)
+        .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(per_page).offset((page.number - 1) * per_page)
+    ).all()
+    return list(threads), page
+
+
+def list_latest_threads(limit: int = 10) -> list[Thread]:
+    return list(db.session.scalars(
+        select(Thread)
+        .where(Thread.status == PostStatus.PUBLISHED)
+        .options(joinedload(Thread.last_poster))
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit)
+    ))
+
+
+def quote_text(post: Post) -> str:
+    """Markdown that quotes `post` in a reply, linking back to it."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    name = post.author.username if post.author else "someone"
+    return f"[{name} wrote](/p/{post.id}):\n{quoted}\n\n"

@@ -1,0 +1,131 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import ValidationFailed, require
+from ..drafts import draft_from_request
+from ..forms import populate_errors
+from ..models import PostStatus
+from ..permissions import can_delete_post, can_edit_post, can_reply, can_start_thread
+from . import bp, queries, services
+from .forms import ConfirmForm, EditForm, ReplyForm, ThreadForm
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or len(raw) > 9:
+        abort(404)
+    return int(raw)
+
+
+def _post_url(post) -> str:
+    page = queries.page_of_post(post)
+    args = {"page": page} if page > 1 else {}
+    return url_for("threads.show_thread", thread_id=post.thread_id, **args, _anchor=f"p{post.id}")
+
+
+@bp.get("/c/<slug>")
+def show_category(slug):
+    category = queries.get_category(slug)
+    threads, page = queries.list_category_threads(category, _page_arg())
+    return render_template("threads/category.html", category=category, threads=threads,
+                           page=page)
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@login_required
+def new_thread(slug):
+    category = queries.get_category(slug)
+    require(can_start_thread(current_user, category))
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            post = services.create_thread(current_user, category, title=form.title.data,
+                                          body=form.body.data,
+                                          idempotency_key=form.idempotency_key.data)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            return redirect(_post_url(post))
+    status = 422 if form.errors else 200
+    return render_template("threads/new.html", category=category, form=form), status
+
+
+@bp.get("/t/<int(signed=True):thread_id>")
+def show_thread(thread_id):
+    thread = queries.get_visible_thread(thread_id, current_user)
+    posts, page = queries.list_thread_posts(thread, current_user, _page_arg())
+    form = None
+    if can_reply(current_user, thread):
+        form = ReplyForm()
+        quote_id = request.args.get("quote", "")
+        if quote_id.isdigit() and len(quote_id) <= 18:
+            quoted = next((p for p in posts if p.id == int(quote_id)), None)
+            if quoted is None:
+                quoted = queries.get_visible_post(int(quote_id), current_user)
+            if quoted.thread_id == thread.id:
+                form.body.data = queries.quote_text(quoted)
+    return render_template("threads/show.html", thread=thread, posts=posts, page=page,
+                           form=form)
+
+
+@bp.post("/t/<int(signed=True):thread_id>/reply")
+def reply(thread_id):
+    form = ReplyForm()
+    if not current_user.is_authenticated:
+        # The session ran out while they were writing: keep the text, offer a login.
+        return render_template("errors/resubmit.html", draft=draft_from_request(),
+                               reason="logged_out"), 401
+    thread = queries.get_visible_thread(thread_id, current_user)
+    require(can_reply(current_user, thread))
+    if form.validate_on_submit():
+        try:
+            post = services.reply(current_user, thread, body=form.body.data,
+                                  idempotency_key=form.idempotency_key.data)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            return redirect(_post_url(post))
+    return render_template("threads/reply.html", thread=thread, form=form), 422
+
+
+@bp.get("/p/<int(signed=True):post_id>")
+def permalink(post_id):
+    post = queries.get_visible_post(post_id, current_user)
+    return redirect(_post_url(post))
+
+
+@bp.route("/p/<int(signed=True):post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id):
+    post = queries.get_visible_post(post_id, current_user)
+    require(can_edit_post(current_user, post))
+    form = EditForm()
+    if request.method == "GET":
+        form.body.data = post.body
+        form.title.data = post.thread.title if post.is_first else None
+    elif form.validate_on_submit():
+        try:
+            services.edit_post(current_user, post, body=form.body.data,
+                               title=form.title.data if post.is_first else None)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            flash("Your post is updated.", "success")
+            return redirect(_post_url(post))
+    status = 422 if form.errors else 200
+    return render_template("threads/edit.html", post=post, form=form), status
+
+
+@bp.route("/p/<int(signed=True):post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_post(post_id):
+    post = queries.get_visible_post(post_id, current_user)
+    require(can_delete_post(current_user, post))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_post(current_user, post)
+        flash("Your post was removed.", "info")
+        if post.thread.status == PostStatus.DELETED:
+            return redirect(url_for("threads.show_category", slug=post.thread.category.slug))
+        return redirect(_post_url(post))
+    return render_template("threads/delete.html", post=post, form=form)

@@ -1,0 +1,338 @@
+"""forum.markup: rendering, and a table of hostile inputs checked on the parsed output."""
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+import pytest
+
+from forum.markup import MAX_NESTING, MAX_SOURCE_CHARS, render_markdown
+
+EXPECTED_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+FORBIDDEN_TAGS = {
+    "script", "style", "iframe", "svg", "math", "form", "img", "base", "meta",
+    "object", "embed", "link", "input", "template", "video", "source", "details",
+}
+FORBIDDEN_ATTRIBUTES = {"style", "id", "name", "class", "src", "srcdoc", "action", "formaction"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+REL = {"nofollow", "noopener", "noreferrer", "ugc"}
+
+
+class _Elements(HTMLParser):
+    """Collects (tag, {attribute: value}) for every start tag, values unescaped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = []
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html):
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def elements(html):
+    return parse(html).elements
+
+
+def text_of(html):
+    return "".join(parse(html).text)
+
+
+def href_scheme(href):
+    """The scheme a lenient reader could see in href, or None if it is relative.
+
+    Undoes percent-encoding and width variants and drops every whitespace,
+    control and invisible character, so disguised schemes are caught too.
+    """
+    value = unicodedata.normalize("NFKC", unquote(href))
+    value = "".join(ch for ch in value if ch.isprintable() and not ch.isspace()).lower()
+    match = re.match(r"([a-z][a-z0-9+.\-]*):", value)
+    return match.group(1) if match else None
+
+
+def assert_safe(html):
+    for tag, attrs in elements(html):
+        assert tag in EXPECTED_TAGS, f"unexpected <{tag}> in {html!r}"
+        assert tag not in FORBIDDEN_TAGS
+        for name, value in attrs.items():
+            assert not name.startswith("on"), f"event handler {name} in {html!r}"
+            assert name not in FORBIDDEN_ATTRIBUTES, f"{name} attribute in {html!r}"
+            assert ":" not in name, f"namespaced attribute {name} in {html!r}"
+        if "href" in attrs:
+            scheme = href_scheme(attrs["href"] or "")
+            assert scheme in SAFE_SCHEMES | {None}, f"{scheme}: link in {html!r}"
+            assert scheme not in {"javascript", "data", "vbscript"}
+
+
+def links(html):
+    return [attrs for tag, attrs in elements(html) if tag == "a"]
+
+
+# --- normal rendering ----------------------------------------------------------------
+
+def test_bold_and_italic():
+    html = render_markdown("**bold** and *italic* and _also_")
+    assert [tag for tag, _ in elements(html)] == ["p", "strong", "em", "em"]
+    assert text_of(html).strip() == "bold and italic and also"
+
+
+def test_lists():
+    html = render_markdown("- one\n- two\n\n1. first\n2. second\n")
+    assert [tag for tag, _ in elements(html)] == ["ul", "li", "li", "ol", "li", "li"]
+
+
+def test_ordered_list_keeps_its_start_number():
+    (ol, _li) = elements(render_markdown("7. seventh\n"))
+    assert ol == ("ol", {"start": "7"})
+
+
+def test_link_has_href_title_and_rel():
+    (link,) = links(render_markdown('[site](https://example.org/x "Example")'))
+    assert link["href"] == "https://example.org/x"
+    assert link["title"] == "Example"
+    assert set(link["rel"].split()) == REL
+
+
+def test_autolink():
+    (link,) = links(render_markdown("<https://example.org>"))
+    assert link["href"] == "https://example.org"
+
+
+def test_bare_url_is_not_linkified():
+    assert links(render_markdown("see https://example.org")) == []
+
+
+@pytest.mark.parametrize("href", ["/p/5", "/resources#r3", "/t/12?page=2", "#top"])
+def test_relative_links_are_kept(href):
+    (link,) = links(render_markdown(f"[quoted]({href})"))
+    assert link["href"] == href
+
+
+def test_mailto_is_kept():
+    html = render_markdown("[mail](mailto:help@example.org) <mailto:a@example.org>")
+    assert [link["href"] for link in links(html)] == ["mailto:help@example.org", "mailto:a@example.org"]
+
+
+def test_blockquote():
+    html = render_markdown("> quoted\n> text\n\nreply")
+    assert [tag for tag, _ in elements(html)] == ["blockquote", "p", "p"]
+
+
+def test_code_block_escapes_html():
+    html = render_markdown("```html\n<b onclick=\"x()\">hi</b>\n```")
+    assert [tag for tag, _ in elements(html)] == ["pre", "code"]
+    assert text_of(html).strip() == '<b onclick="x()">hi</b>'
+    assert "&lt;b" in html
+
+
+def test_inline_code_escapes_html():
+    html = render_markdown("use `<br>` here")
+    assert [tag for tag, _ in elements(html)] == ["p", "code"]
+    assert "<br>" in text_of(html)
+
+
+def test_raw_html_is_shown_as_text():
+    html = render_markdown("<b>not bold</b>")
+    assert [tag for tag, _ in elements(html)] == ["p"]
+    assert text_of(html).strip() == "<b>not bold</b>"
+
+
+def test_headings_are_demoted_below_the_page_headings():
+    html = render_markdown("# a\n\n## b\n\n### c\n\n#### d\n\n###### f")
+    assert [tag for tag, _ in elements(html)] == ["h3", "h4", "h5", "h6", "h6"]
+
+
+def test_tables_render_without_alignment_styles():
+    html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    tags = [tag for tag, _ in elements(html)]
+    assert tags == ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+    assert all(attrs == {} for _, attrs in elements(html))
+
+
+def test_strikethrough():
+    assert [tag for tag, _ in elements(render_markdown("~~gone~~"))] == ["p", "s"]
+
+
+def test_hard_line_break():
+    assert [tag for tag, _ in elements(render_markdown("a\\\nb"))] == ["p", "br"]
+
+
+def test_image_becomes_a_link_labelled_with_its_alt_text():
+    html = render_markdown('![a *cat*](https://example.org/cat.png "Cat")')
+    assert elements(html) == [("p", {}), ("a", {
+        "href": "https://example.org/cat.png", "title": "Cat",
+        "rel": "nofollow noopener noreferrer ugc",
+    })]
+    assert text_of(html).strip() == "a cat"
+
+
+def test_image_without_alt_text_is_labelled_with_its_address():
+    html = render_markdown("![](https://example.org/cat.png)")
+    assert text_of(html).strip() == "https://example.org/cat.png"
+
+
+def test_image_inside_a_link_shows_only_its_alt_text():
+    html = render_markdown("[![badge](https://example.org/b.svg)](/p/5)")
+    assert elements(html) == [("p", {}), ("a", {"href": "/p/5", "rel": "nofollow noopener noreferrer ugc"})]
+    assert text_of(html).strip() == "badge"
+
+
+def test_empty_input_gives_empty_output():
+    assert render_markdown("") == ""
+
+
+def test_whitespace_only_input_gives_empty_output():
+    assert render_markdown("  \n\n\t\n") == ""
+
+
+def test_rendering_is_deterministic():
+    source = "# t\n\n**b** [l](/p/1) ![i](https://e.org/i.png)\n\n| a |\n|---|\n| 1 |"
+    first = render_markdown(source)
+    render_markdown("# other\n\n![x](https://e.org/x.png)")
+    assert render_markdown(source) == first
+
+
+def test_source_at_the_limit_renders():
+    assert render_markdown("a" * MAX_SOURCE_CHARS) == f"<p>{'a' * MAX_SOURCE_CHARS}</p>\n"
+
+
+def test_source_over_the_limit_is_refused():
+    with pytest.raises(ValueError):
+        render_markdown("a" * (MAX_SOURCE_CHARS + 1))
+
+
+def test_nesting_is_capped_and_the_rest_of_the_post_survives():
+    html = render_markdown("before\n\n" + ">" * (MAX_NESTING + 30) + " deep\n\nafter")
+    depth = sum(tag == "blockquote" for tag, _ in elements(html))
+    assert 0 < depth <= MAX_NESTING
+    assert text_of(html).split() == ["before", "after"]
+
+
+def test_realistic_nesting_is_kept():
+    source = "".join("  " * level + f"- item{level}\n" for level in range(6))
+    assert text_of(render_markdown("> " + "\n> ".join(source.splitlines()))).split() == [
+        f"item{level}" for level in range(6)
+    ]
+
+
+# --- hostile input -------------------------------------------------------------------
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "script mixed case": "<ScRiPt>alert(1)</sCrIpT>",
+    "script in html block": "<div>\n<script>alert(1)</script>\n</div>",
+    "img onerror": "<img src=x onerror=alert(1)>",
+    "svg onload": "<svg onload=alert(1)>",
+    "svg script": "<svg><script>alert(1)</script></svg>",
+    "svg xlink href": '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    "math href": '<math href="javascript:alert(1)">click</math>',
+    "math mxss": "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "style element": "<style>body{display:none}</style>",
+    "iframe": '<iframe src="https://evil.example"></iframe>',
+    "iframe srcdoc": '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    "form": '<form action="https://evil.example"><input name=password></form>',
+    "base": '<base href="https://evil.example/">',
+    "meta refresh": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "object": '<object data="javascript:alert(1)"></object>',
+    "embed": '<embed src="javascript:alert(1)">',
+    "link stylesheet": "<link rel=stylesheet href=https://evil.example/x.css>",
+    "details ontoggle": "<details open ontoggle=alert(1)>",
+    "video source onerror": "<video><source onerror=alert(1)></video>",
+    "template": "<template><script>alert(1)</script></template>",
+    "noscript mxss": '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "raw a javascript": '<a href="javascript:alert(1)">x</a>',
+    "raw a tab in scheme": '<a href="jav\tascript:alert(1)">x</a>',
+    "raw a style": '<a href="/" style="position:fixed;top:0">x</a>',
+    "class id name": '<p class="badge" id="login" name="x">x</p>',
+    "span onclick after link": "[x](http://a)<span onclick=alert(1)>y</span>",
+    "md javascript": "[x](javascript:alert(1))",
+    "md javascript mixed case": "[x](JaVaScRiPt:alert(1))",
+    "md entity tab": "[x](jav&#x09;ascript:alert(1))",
+    "md entity newline": "[x](jav&#10;ascript:alert(1))",
+    "md decimal entity": "[x](&#106;avascript:alert(1))",
+    "md named entity colon": "[x](javascript&colon;alert(1))",
+    "md percent colon": "[x](javascript%3Aalert(1))",
+    "md percent leading space": "[x](%20javascript:alert(1))",
+    "md angle destination": "[x](<javascript:alert(1)>)",
+    "md zero width": "[x](java\u200bscript:alert(1))",
+    "md fullwidth": "[x](\uff4a\uff41\uff56\uff41\uff53\uff43\uff52\uff49\uff50\uff54:alert(1))",
+    "md rtl override": "[x](\u202ejavascript:alert(1))",
+    "md null byte": "[x](java\0script:alert(1))",
+    "autolink javascript": "<javascript:alert(1)>",
+    "autolink upper": "<JAVASCRIPT:alert(1)>",
+    "autolink data": "<data:text/html,<script>alert(1)</script>>",
+    "md data html": "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "md vbscript": "[x](vbscript:msgbox(1))",
+    "md file": "[x](file:///etc/passwd)",
+    "image javascript": "![x](javascript:alert(1))",
+    "image data svg": "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "image data png": "![x](data:image/png;base64,iVBORw0KGgo=)",
+    "image title injection": '![x](http://e.example/x.png "\\" onerror=\\"alert(1)")',
+    "reference javascript": "[x][r]\n\n[r]: javascript:alert(1)",
+    "reference image javascript": "![x][r]\n\n[r]: javascript:alert(1)",
+    "reference entity": "[x][r]\n\n[r]: &#x6A;avascript:alert(1)",
+    "title double quote": '[x](http://a "\\" onmouseover=alert(1)")',
+    "title single quote": "[x](http://a '\\' onclick=alert(1) ')",
+    "link text html": "[<img src=x onerror=alert(1)>](http://a)",
+    "comment hiding script": "<!-- --><script>alert(1)</script><!-- -->",
+    "comment close trick": '<!--<img src="--><img src=x onerror=alert(1)//">',
+    "unclosed nested tags": "<b><i><script>alert(1)",
+    "unclosed attribute": '<a href="javascript:alert(1)',
+    "null byte in tag": "<scr\0ipt>alert(1)</scr\0ipt>",
+    "table cell html": "| a |\n|---|\n| <script>alert(1)</script> |",
+    "table cell javascript": "| a |\n|---|\n| [x](javascript:alert(1)) |",
+    "blockquote iframe": "> <iframe src=//evil.example>",
+    "protocol-relative image": "<img src=//evil.example/track.png>",
+    "bracket bomb": "[" * 5000 + "x](javascript:alert(1))",
+}
+
+
+@pytest.mark.parametrize("source", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_input_is_neutralised(source):
+    assert_safe(render_markdown(source))
+
+
+def test_the_hostile_table_is_large():
+    assert len(HOSTILE) >= 40
+
+
+@pytest.mark.parametrize("source", HOSTILE.values(), ids=HOSTILE.keys())
+def test_every_link_in_hostile_output_carries_rel(source):
+    for link in links(render_markdown(source)):
+        assert set(link["rel"].split()) == REL
+
+
+def test_every_link_carries_rel():
+    html = render_markdown(
+        "[a](https://a.example) [b](/p/5) <mailto:c@example.org> ![d](https://d.example/x.png)"
+    )
+    assert len(links(html)) == 4
+    for link in links(html):
+        assert set(link["rel"].split()) == REL
+
+
+def test_javascript_link_keeps_its_text_but_loses_its_href():
+    html = render_markdown("[click me](JaVaScRiPt:alert(1))")
+    assert all("href" not in link for link in links(html))
+    assert "click me" in text_of(html)
+
+
+def test_title_injection_stays_inside_the_title():
+    (link,) = links(render_markdown('[x](http://a "\\" onmouseover=alert(1)")'))
+    assert link["title"] == '" onmouseover=alert(1)'
+    assert set(link) == {"href", "title", "rel"}
