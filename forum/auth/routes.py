@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import (current_app, flash, redirect, render_template, request, session,
+from flask import (current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -26,6 +26,13 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def _fresh_session() -> None:
+    """Start a new session at login (no fixation), with a new CSRF token."""
+    session.clear()
+    # Flask-WTF caches the token for this request in `g`; it belonged to the old session.
+    g.pop("csrf_token", None)
 
 
 def _account_key() -> str:
@@ -57,7 +64,7 @@ def login():
             if user is None:
                 form.form_errors.append(LOGIN_FAILED)
         if user is not None:
-            session.clear()  # a fresh session at login: no fixation
+            _fresh_session()
             login_user(user, remember=form.remember.data)
             if draft is not None:
                 # They were writing when their session ran out: offer the text back.
@@ -80,7 +87,7 @@ def register():
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
-            session.clear()
+            _fresh_session()
             login_user(user)
             flash(f"Welcome, {user.username}. You can post now.", "success")
             return redirect(url_for("pages.home"))

@@ -1,28 +1,31 @@
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import InputRequired
 
 from ..forms import IdempotentForm
-from .services import BODY_MAX, TITLE_MAX, TITLE_MIN
+
+# Lengths are checked by the services, whose messages give the actual count.
+NEED_TITLE = InputRequired("Give your thread a title.")
+NEED_BODY = InputRequired("Write something first.")
 
 BODY_HELP = ("Markdown works: **bold**, *italic*, lists, > quotes, [links](https://…). "
              "Share your experience; this is not the place for dosing advice.")
 
 
 class ThreadForm(IdempotentForm):
-    title = StringField("Title", validators=[DataRequired(), Length(min=TITLE_MIN, max=TITLE_MAX)])
-    body = TextAreaField("Your post", validators=[DataRequired(), Length(max=BODY_MAX)],
+    title = StringField("Title", validators=[NEED_TITLE])
+    body = TextAreaField("Your post", validators=[NEED_BODY],
                          description=BODY_HELP)
 
 
 class ReplyForm(IdempotentForm):
-    body = TextAreaField("Your reply", validators=[DataRequired(), Length(max=BODY_MAX)],
+    body = TextAreaField("Your reply", validators=[NEED_BODY],
                          description=BODY_HELP)
 
 
 class EditForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=TITLE_MAX)])
-    body = TextAreaField("Your post", validators=[DataRequired(), Length(max=BODY_MAX)],
+    title = StringField("Title")
+    body = TextAreaField("Your post", validators=[NEED_BODY],
                          description=BODY_HELP)
 
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the whole suite twice: on SQLite with in-memory rate limits, then on PostgreSQL
+# with Redis-backed rate limits. Starts PostgreSQL, Redis and installs Chromium when
+# they are missing, rather than skipping what needs them.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+PYTEST="$VENV/bin/python -m pytest"
+PG_URL=${FORUM_PG_TEST_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+REDIS_URL=${FORUM_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+
+say() { printf '\n== %s\n' "$*"; }
+
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  say "installing Chromium for the browser tests (Debian package chromium)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+ensure_java() {  # the Nu HTML Checker (vnu.jar) runs on Java
+  command -v java >/dev/null && return 0
+  say "installing a Java runtime for the HTML checker (default-jre-headless)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+}
+
+ensure_postgres() {
+  pg_isready -q -h 127.0.0.1 -p 5432 && return 0
+  say "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 1; done
+  echo "PostgreSQL did not start" >&2; return 1
+}
+
+ensure_redis() {
+  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return 0
+  say "starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "Redis did not start" >&2; return 1
+}
+
+ensure_chromium || exit 1
+ensure_java || exit 1
+ensure_postgres || exit 1
+ensure_redis || exit 1
+export FORUM_TEST_REDIS_URL="$REDIS_URL"
+
+status=0
+say "suite on SQLite (rate limits in memory)"
+env -u FORUM_TEST_DATABASE_URL -u FORUM_TEST_RATELIMIT_STORAGE_URI $PYTEST "$@" || status=1
+
+say "suite on PostgreSQL (rate limits in Redis)"
+FORUM_TEST_DATABASE_URL="$PG_URL" FORUM_TEST_RATELIMIT_STORAGE_URI="$REDIS_URL" \
+  $PYTEST "$@" || status=1
+
+if [ $status -ne 0 ]; then say "FAILED (see above)"; else say "both runs passed"; fi
+exit $status

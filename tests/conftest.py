@@ -1,0 +1,136 @@
+import os
+from contextlib import contextmanager
+
+import pytest
+from flask import g, has_app_context
+from flask_login import FlaskLoginClient
+from sqlalchemy import event, text
+
+from forum import create_app
+from forum.extensions import db, limiter
+from forum.models import Role
+
+from . import factories
+
+USING_POSTGRES = os.environ.get("FORUM_TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+class ForumClient(FlaskLoginClient):
+    """Each request starts as it would in production: nothing cached from the last one.
+
+    The tests keep an app context pushed (so factories and assertions can use the
+    database), and a request reuses a pushed context: without this, Flask-Login's
+    cached user in `g` and the session's identity map would outlive a request.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(vars(g)):
+                delattr(g, name)
+            db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
+def _reset_database() -> None:
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def app_factory():
+    """Build an app on a fresh database; extra config as keyword arguments."""
+    made = []
+
+    def build(reset_limits=True, **overrides):
+        app = create_app("config.TestConfig", **overrides)
+        if reset_limits:
+            limiter.reset()  # every test starts with clean counters (in Redis too)
+        app.test_client_class = ForumClient
+        ctx = app.app_context()
+        ctx.push()
+        _reset_database()
+        db.create_all()
+        made.append(ctx)
+        return app
+
+    yield build
+    for ctx in reversed(made):
+        db.session.remove()
+        _reset_database()
+        db.engine.dispose()
+        ctx.pop()
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app):
+    """login(user) -> a test client logged in as `user` (Flask-Login's shortcut)."""
+    def as_user(user):
+        return app.test_client(user=user)
+    return as_user
+
+
+@pytest.fixture
+def category(app):
+    return factories.make_category()
+
+
+# The cast (STYLE.md): every permission test should try Fred.
+@pytest.fixture
+def alice(app):
+    return factories.make_user("alice")
+
+
+@pytest.fixture
+def bob(app):
+    return factories.make_user("bob")
+
+
+@pytest.fixture
+def tess(app):
+    return factories.make_user("tess")
+
+
+@pytest.fixture
+def mia(app):
+    return factories.make_user("mia", role=Role.MODERATOR)
+
+
+@pytest.fixture
+def ada(app):
+    return factories.make_user("ada", role=Role.ADMIN)
+
+
+@pytest.fixture
+def fred(app):
+    return factories.make_user("fred", suspended=True)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as queries: ...; len(queries) is the statements run."""
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(_conn, _cursor, statement, *_args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK",
+                                                          "SAVEPOINT", "RELEASE")):
+                statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    return counting

@@ -1,0 +1,80 @@
+"""Pages run a fixed number of queries, however big the thread or category."""
+import pytest
+from sqlalchemy import insert, update
+
+from forum.extensions import db
+from forum.models import Category, Post, Thread, utcnow
+
+from .factories import make_category, make_thread
+
+THREAD_PAGE_BUDGET = 6
+
+
+def _grow_thread(thread, author, total_posts):
+    """Bulk-add posts (as the services would number them) to reach `total_posts`."""
+    now = utcnow()
+    rows = [dict(thread_id=thread.id, author_id=author.id, position=n, body=f"post {n}",
+                 body_html=f"<p>post {n}</p>", status="published", created_at=now)
+            for n in range(thread.last_position + 1, total_posts + 1)]
+    db.session.execute(insert(Post), rows)
+    db.session.execute(update(Thread).where(Thread.id == thread.id)
+                       .values(last_position=total_posts, post_count=total_posts))
+    db.session.commit()
+
+
+def _grow_category(category, author, total_threads):
+    now = utcnow()
+    for n in range(total_threads - category.thread_count):
+        thread = Thread(category_id=category.id, author_id=author.id, title=f"Thread {n}",
+                        last_poster_id=author.id, created_at=now, last_post_at=now,
+                        post_count=1, last_position=1)
+        db.session.add(thread)
+    db.session.execute(update(Category).where(Category.id == category.id)
+                       .values(thread_count=total_threads))
+    db.session.commit()
+
+
+def _queries_for(client, url, count_queries):
+    client.get(url)  # warm: first-request work (e.g. loading templates) is not the budget
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member"])
+def test_thread_page_queries_do_not_grow_with_the_thread(app, login, alice, bob, count_queries,
+                                                         viewer):
+    client = app.test_client() if viewer == "anonymous" else login(bob)
+    small, big = make_thread(alice, title="Small thread"), make_thread(alice, title="Huge thread")
+    _grow_thread(small, alice, 20)
+    _grow_thread(big, alice, 2000)
+    counts = {
+        "20 posts": _queries_for(client, f"/t/{small.id}", count_queries),
+        "2000 posts, page 1": _queries_for(client, f"/t/{big.id}", count_queries),
+        "2000 posts, last page": _queries_for(client, f"/t/{big.id}?page=100", count_queries),
+    }
+    assert len(set(counts.values())) == 1, counts
+    assert counts["20 posts"] <= THREAD_PAGE_BUDGET
+    # Exact, so that a change that adds a query is noticed: thread, posts (+ the viewer).
+    assert counts["20 posts"] == (2 if viewer == "anonymous" else 3)
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member"])
+def test_category_page_queries_do_not_grow_with_the_category(app, login, alice, bob,
+                                                             count_queries, viewer):
+    client = app.test_client() if viewer == "anonymous" else login(bob)
+    small, big = make_category("small", "Small"), make_category("big", "Big")
+    _grow_category(small, alice, 10)
+    _grow_category(big, alice, 1000)
+    ten = _queries_for(client, "/c/small", count_queries)
+    thousand = _queries_for(client, "/c/big", count_queries)
+    last_page = _queries_for(client, "/c/big?page=34", count_queries)
+    assert ten == thousand == last_page == (2 if viewer == "anonymous" else 3)
+
+
+def test_home_page_queries(app, alice, count_queries):
+    category = make_category()
+    for n in range(15):
+        make_thread(alice, category, title=f"Thread number {n}")
+    assert _queries_for(app.test_client(), "/", count_queries) == 2
