@@ -48,6 +48,12 @@ class Config:
     HSTS_SECONDS = 0
     REQUIRE_REAL_SECRET_KEY = False
 
+    # Moderation: a member's posts wait for review until this many were approved;
+    # a post flagged by this many different members is hidden until reviewed.
+    APPROVAL_THRESHOLD = 1
+    AUTO_HIDE_FLAGS = 3
+    FLAG_LIMITS = "10/hour;30/day"
+
     POSTS_PER_PAGE = 20
     THREADS_PER_PAGE = 30
 

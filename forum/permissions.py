@@ -3,7 +3,11 @@
 Every function is a pure question about a user and an object: no request, no writes.
 Views, services and templates all ask these (they are Jinja globals too).
 """
-from .models import Post, PostStatus, Thread
+from datetime import timedelta
+
+from .models import Post, PostStatus, Thread, utcnow
+
+NEW_ACCOUNT_LINK_HOLD = timedelta(hours=24)
 
 # Statuses anyone may see; the rest are seen by the post's author and moderators only.
 PUBLIC_STATUSES = (PostStatus.PUBLISHED, PostStatus.DELETED)
@@ -18,10 +22,13 @@ def is_author(user, post: Post) -> bool:
 
 
 def can_see_thread(user, thread: Thread) -> bool:
-    if thread.status in PUBLIC_STATUSES:
+    if thread.status == PostStatus.PUBLISHED:
         return True
     if is_moderator(user):
         return True
+    if thread.status == PostStatus.DELETED:
+        return False
+    # Its author still sees a thread that is waiting for review, rejected or hidden.
     return user.is_authenticated and thread.author_id == user.id
 
 
@@ -77,3 +84,44 @@ def can_delete_post(user, post: Post) -> bool:
 
 def can_quote(user, post: Post, thread: Thread) -> bool:
     return post.status == PostStatus.PUBLISHED and can_reply(user, thread)
+
+
+# --- moderation ------------------------------------------------------------------
+
+def can_moderate(user) -> bool:
+    """Work the queue, hide and restore, edit others' posts, lock, pin, move, rename."""
+    return is_moderator(user) and not user.is_suspended
+
+
+def can_change_roles(user) -> bool:
+    return can_moderate(user) and user.is_admin
+
+
+def can_sanction(moderator, member) -> bool:
+    """Silence or suspend `member`. Moderators are sanctioned by admins only; admins by
+    nobody (an admin who must go is demoted first, which is logged)."""
+    if not can_moderate(moderator):
+        return False
+    if member.id == moderator.id or member.is_admin:
+        return False
+    return not member.is_moderator or moderator.is_admin
+
+
+def can_flag(user, post: Post) -> bool:
+    if not can_post(user):
+        return False
+    if post.status != PostStatus.PUBLISHED:
+        return False
+    return post.author_id != user.id
+
+
+def must_be_reviewed(author, category, has_link: bool, *, threshold: int) -> bool:
+    """Whether a new post waits for a moderator before anyone else sees it."""
+    if is_moderator(author):
+        return False
+    if category.requires_approval:
+        return True
+    if author.approved_post_count < threshold:
+        return True
+    # Links from accounts younger than a day are the usual shape of spam.
+    return has_link and utcnow() - author.created_at < NEW_ACCOUNT_LINK_HOLD

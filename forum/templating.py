@@ -4,6 +4,7 @@ from datetime import datetime
 from flask import Flask
 
 from . import permissions
+from .moderation.queries import count_waiting
 from .models import utcnow
 
 
@@ -28,6 +29,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isotime"] = lambda value: value.isoformat(timespec="seconds")
+    # Only moderators' pages call this (one COUNT query); see base.html.
+    app.jinja_env.globals["moderation_waiting"] = count_waiting
     for name in dir(permissions):
         if name.startswith(("can_", "is_")):
             app.jinja_env.globals[name] = getattr(permissions, name)

@@ -12,9 +12,13 @@ _serial = count(1)
 
 
 def make_user(name: str | None = None, *, role: str = Role.MEMBER, suspended: bool = False,
-              silenced: bool = False, email: str | None = None):
+              silenced: bool = False, email: str | None = None, new: bool = False):
+    """An established member (posts without review) unless `new`."""
     name = name or f"member{next(_serial)}"
     user = register_user(name, email or f"{name.lower()}@example.org", PASSWORD, role=role)
+    if not new:
+        user.approved_post_count = 1
+        user.created_at = utcnow() - timedelta(days=30)
     if suspended:
         user.suspended_until = utcnow() + timedelta(days=7)
     if silenced:

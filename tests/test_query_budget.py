@@ -77,4 +77,4 @@ def test_home_page_queries(app, alice, count_queries):
     category = make_category()
     for n in range(15):
         make_thread(alice, category, title=f"Thread number {n}")
-    assert _queries_for(app.test_client(), "/", count_queries) == 2
+    assert _queries_for(app.test_client(), "/", count_queries) == 3  # categories, pinned, latest

@@ -4,6 +4,8 @@ from flask_login import current_user, login_required, login_user
 from ..auth.services import change_password, end_all_sessions
 from ..errors import ValidationFailed
 from ..forms import populate_errors
+from ..moderation.queries import list_sanctions
+from ..moderation.services import list_own_flags
 from ..threads.forms import ConfirmForm
 from . import bp, queries
 from .forms import PasswordChangeForm
@@ -19,11 +21,17 @@ def profile(username):
                            threads=queries.list_recent_threads(user))
 
 
+def _settings_page(password_form):
+    return render_template("accounts/settings.html", password_form=password_form,
+                           logout_form=ConfirmForm(),
+                           sanctions=list_sanctions(current_user),
+                           flags=list_own_flags(current_user))
+
+
 @bp.route("/settings", methods=["GET"])
 @login_required
 def settings():
-    return render_template("accounts/settings.html", password_form=PasswordChangeForm(),
-                           logout_form=ConfirmForm())
+    return _settings_page(PasswordChangeForm())
 
 
 @bp.post("/settings/password")
@@ -39,8 +47,7 @@ def password():
             login_user(current_user._get_current_object())  # this device stays logged in
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", password_form=form,
-                           logout_form=ConfirmForm()), 422
+    return _settings_page(form), 422
 
 
 @bp.post("/settings/logout-everywhere")

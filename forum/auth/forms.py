@@ -11,8 +11,8 @@ class RegisterForm(FlaskForm):
                                        "not your real name.")
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
                        description="Never shown to anyone.")
-    password = PasswordField("Password",
-                             validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+    # Length rules live in the service, so every problem is reported in one round.
+    password = PasswordField("Password", validators=[DataRequired()],
                              description=f"At least {MIN_LENGTH} characters.")
 
 

@@ -1,6 +1,9 @@
 """The data model; import models from here."""
 from .base import utcnow
 from .board import Category, Post, PostStatus, Revision, Thread
+from .moderation import (ACTION_LABELS, FLAG_REASON_LABELS, PUBLIC_ACTIONS, Action, Flag,
+                         FlagReason, ModerationAction, Notification, NotificationKind)
 from .user import Role, User
 
-__all__ = ["Category", "Post", "PostStatus", "Revision", "Role", "Thread", "User", "utcnow"]
+__all__ = ["ACTION_LABELS", "Action", "FLAG_REASON_LABELS", "Flag", "FlagReason",
+           "ModerationAction", "Notification", "NotificationKind", "PUBLIC_ACTIONS", "Category", "Post", "PostStatus", "Revision", "Role", "Thread", "User", "utcnow"]

@@ -30,6 +30,8 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Every post here waits for a moderator, whoever writes it.
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     # Kept in step by the services: the category page never counts rows.
     thread_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -48,7 +50,8 @@ class Thread(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(150))
-    # Mirrors the opening post's status: a thread is visible when its first post is.
+    # Follows the opening post: pending, rejected or hidden with it. It stays published
+    # when its author deletes an opening post that others have answered.
     status: Mapped[str] = mapped_column(String(16), default=PostStatus.PUBLISHED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -58,6 +61,8 @@ class Thread(db.Model):
     # The highest position handed out; positions number a thread's posts 1, 2, 3 ...
     last_position: Mapped[int] = mapped_column(Integer, default=0)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Pinned site-wide: listed at the top of the home page.
+    pinned_globally: Mapped[bool] = mapped_column(Boolean, default=False)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)

@@ -37,6 +37,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     silenced_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Posts a moderator approved; new members' posts are held until this reaches
+    # APPROVAL_THRESHOLD.
+    approved_post_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept in step by the notification service, so no page counts rows for the badge.
+    unread_notifications: Mapped[int] = mapped_column(Integer, default=0)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

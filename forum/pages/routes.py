@@ -9,6 +9,7 @@ from . import bp
 @bp.get("/")
 def home():
     return render_template("pages/home.html", categories=queries.list_categories(),
+                           pinned=queries.list_site_pinned(),
                            latest=queries.list_latest_threads())
 
 

@@ -49,6 +49,13 @@ def get_category(slug: str) -> Category:
     return category
 
 
+def get_category_by_id(category_id: int) -> Category:
+    category = db.session.get(Category, _check_id(category_id))
+    if category is None:
+        raise NotFound()
+    return category
+
+
 def list_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
 
@@ -127,6 +134,14 @@ def list_latest_threads(limit: int = 10) -> list[Thread]:
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .limit(limit)
     ))
+
+
+def list_site_pinned() -> list[Thread]:
+    """Threads a moderator pinned site-wide, for the top of the home page."""
+    return list(db.session.scalars(
+        select(Thread).where(Thread.pinned_globally.is_(True),
+                             Thread.status == PostStatus.PUBLISHED)
+        .order_by(Thread.last_post_at.desc()).limit(10)))
 
 
 def quote_text(post: Post) -> str:

@@ -1,11 +1,15 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import ValidationFailed, require
+from ..extensions import limiter
+from ..moderation import services as moderation
+from ..moderation.forms import FlagForm
 from ..drafts import draft_from_request
 from ..forms import populate_errors
 from ..models import PostStatus
-from ..permissions import can_delete_post, can_edit_post, can_reply, can_start_thread
+from ..permissions import (can_delete_post, can_edit_post, can_flag, can_moderate,
+                           can_reply, can_start_thread)
 from . import bp, queries, services
 from .forms import ConfirmForm, EditForm, ReplyForm, ThreadForm
 
@@ -21,6 +25,12 @@ def _post_url(post) -> str:
     page = queries.page_of_post(post)
     args = {"page": page} if page > 1 else {}
     return url_for("threads.show_thread", thread_id=post.thread_id, **args, _anchor=f"p{post.id}")
+
+
+def _say_if_held(post) -> None:
+    if post.status == PostStatus.PENDING:
+        flash("Thanks! Your post is waiting for a moderator. New members' first posts are "
+              "read before they appear; only you can see it until then.", "info")
 
 
 @bp.get("/c/<slug>")
@@ -45,6 +55,7 @@ def new_thread(slug):
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
+            _say_if_held(post)
             return redirect(_post_url(post))
     status = 422 if form.errors else 200
     return render_template("threads/new.html", category=category, form=form), status
@@ -64,8 +75,9 @@ def show_thread(thread_id):
                 quoted = queries.get_visible_post(int(quote_id), current_user)
             if quoted.thread_id == thread.id:
                 form.body.data = queries.quote_text(quoted)
+    move_categories = queries.list_categories() if can_moderate(current_user) else ()
     return render_template("threads/show.html", thread=thread, posts=posts, page=page,
-                           form=form)
+                           form=form, move_categories=move_categories)
 
 
 @bp.post("/t/<int(signed=True):thread_id>/reply")
@@ -84,6 +96,7 @@ def reply(thread_id):
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
+            _say_if_held(post)
             return redirect(_post_url(post))
     return render_template("threads/reply.html", thread=thread, form=form), 422
 
@@ -129,3 +142,26 @@ def delete_post(post_id):
             return redirect(url_for("threads.show_category", slug=post.thread.category.slug))
         return redirect(_post_url(post))
     return render_template("threads/delete.html", post=post, form=form)
+
+
+def _flagger_key() -> str:
+    return f"flagger:{current_user.get_id() if current_user.is_authenticated else '-'}"
+
+
+@bp.route("/p/<int(signed=True):post_id>/flag", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["FLAG_LIMITS"], methods=["POST"], key_func=_flagger_key)
+def flag_post(post_id):
+    post = queries.get_visible_post(post_id, current_user)
+    require(can_flag(current_user, post))
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            moderation.flag_post(current_user, post, reason=form.reason.data, note=form.note.data)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            flash("Thank you. A moderator will look at this post.", "success")
+            return redirect(_post_url(post))
+    status = 422 if form.errors else 200
+    return render_template("threads/flag.html", post=post, form=form), status

@@ -2,6 +2,7 @@
 commits once; views, the CLI and tests all come through here."""
 import re
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -9,7 +10,8 @@ from ..errors import ValidationFailed, require
 from ..extensions import db
 from ..markup import render_markdown
 from ..models import Category, Post, PostStatus, Revision, Thread, utcnow
-from ..permissions import can_delete_post, can_edit_post, can_reply, can_start_thread
+from ..permissions import (can_delete_post, can_edit_post, can_reply, can_start_thread,
+                           must_be_reviewed)
 
 TITLE_MIN, TITLE_MAX = 5, 150
 BODY_MIN, BODY_MAX = 1, 20_000
@@ -32,6 +34,12 @@ def clean_body(body: str) -> str:
                                          f"has {len(body):,}. Shorten it or split it into two "
                                          "posts; your text is below.")])
     return body
+
+
+def _held(author, category, html: str) -> bool:
+    has_link = 'href="http' in html or 'href="mailto:' in html
+    return must_be_reviewed(author, category, has_link,
+                            threshold=current_app.config["APPROVAL_THRESHOLD"])
 
 
 def _validated(*checks):
@@ -91,16 +99,19 @@ def create_thread(author, category: Category, *, title: str, body: str,
     title, body = _validated((clean_title, title), (clean_body, body))
 
     now = utcnow()
-    thread = Thread(category=category, author_id=author.id, title=title,
-                    status=PostStatus.PUBLISHED, created_at=now, last_post_at=now,
-                    last_poster_id=author.id, post_count=1, last_position=1)
-    post = Post(thread=thread, author_id=author.id, position=1, body=body,
-                body_html=render_markdown(body), status=PostStatus.PUBLISHED,
-                created_at=now, idempotency_key=idempotency_key or None)
+    html = render_markdown(body)
+    held = _held(author, category, html)
+    status = PostStatus.PENDING if held else PostStatus.PUBLISHED
+    thread = Thread(category=category, author_id=author.id, title=title, status=status,
+                    created_at=now, last_post_at=now, last_poster_id=author.id,
+                    post_count=0 if held else 1, last_position=1)
+    post = Post(thread=thread, author_id=author.id, position=1, body=body, body_html=html,
+                status=status, created_at=now, idempotency_key=idempotency_key or None)
     db.session.add_all([thread, post])
-    db.session.execute(update(Category).where(Category.id == category.id)
-                       .values(thread_count=Category.thread_count + 1)
-                       .execution_options(synchronize_session=False))
+    if not held:
+        db.session.execute(update(Category).where(Category.id == category.id)
+                           .values(thread_count=Category.thread_count + 1)
+                           .execution_options(synchronize_session=False))
     return _commit_new_post(author, post, idempotency_key)
 
 
@@ -112,15 +123,18 @@ def reply(author, thread: Thread, *, body: str, idempotency_key: str | None = No
         return existing
     body = clean_body(body)
     now = utcnow()
+    html = render_markdown(body)
+    held = _held(author, thread.category, html)
     position = _next_position(thread.id)
     post = Post(thread_id=thread.id, author_id=author.id, position=position, body=body,
-                body_html=render_markdown(body), status=PostStatus.PUBLISHED,
+                body_html=html, status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 created_at=now, idempotency_key=idempotency_key or None)
     db.session.add(post)
-    db.session.execute(update(Thread).where(Thread.id == thread.id)
-                       .values(post_count=Thread.post_count + 1, last_post_at=now,
-                               last_poster_id=author.id)
-                       .execution_options(synchronize_session=False))
+    if not held:  # a held reply counts, and is "last activity", once it is approved
+        db.session.execute(update(Thread).where(Thread.id == thread.id)
+                           .values(post_count=Thread.post_count + 1, last_post_at=now,
+                                   last_poster_id=author.id)
+                           .execution_options(synchronize_session=False))
     result = _commit_new_post(author, post, idempotency_key)
     db.session.expire(thread)
     return result
@@ -163,9 +177,10 @@ def delete_post(user, post: Post) -> None:
             .returning(Thread.post_count)
             .execution_options(synchronize_session=False)
         ).scalar_one()
-    if post.is_first and remaining == 0 and thread.status == PostStatus.PUBLISHED:
+    if post.is_first and remaining == 0:
+        if thread.status == PostStatus.PUBLISHED:
+            db.session.execute(update(Category).where(Category.id == thread.category_id)
+                               .values(thread_count=Category.thread_count - 1)
+                               .execution_options(synchronize_session=False))
         thread.status = PostStatus.DELETED
-        db.session.execute(update(Category).where(Category.id == thread.category_id)
-                           .values(thread_count=Category.thread_count - 1)
-                           .execution_options(synchronize_session=False))
     db.session.commit()

@@ -1,0 +1,146 @@
+"""Reading for moderators: the review queue, members' histories, the logs."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..errors import NotFound
+from ..extensions import db
+from ..models import (PUBLIC_ACTIONS, Flag, FlagReason, ModerationAction, Post, PostStatus,
+                      Thread, User)
+from ..threads.queries import MAX_ID
+
+QUEUE_LIMIT = 100
+LOG_PAGE = 50
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    flags: list[Flag] = field(default_factory=list)
+    at_risk: bool = False
+
+
+def _open_flags():
+    return (select(Flag.post_id,
+                   func.max(case((Flag.reason == FlagReason.AT_RISK, 1), else_=0)).label("at_risk"),
+                   func.count(Flag.id).label("flags"),
+                   func.min(Flag.created_at).label("first_flag"))
+            .where(Flag.resolved_at.is_(None)).group_by(Flag.post_id).subquery())
+
+
+def count_waiting() -> int:
+    flagged = select(Flag.post_id).where(Flag.resolved_at.is_(None))
+    return db.session.scalar(select(func.count(Post.id)).where(
+        or_(Post.status == PostStatus.PENDING, Post.id.in_(flagged))))
+
+
+def list_queue() -> list[QueueItem]:
+    """Everything waiting: "someone may be at risk" first, then most flags, then oldest."""
+    flags = _open_flags()
+    rows = db.session.execute(
+        select(Post, flags.c.at_risk)
+        .outerjoin(flags, flags.c.post_id == Post.id)
+        .where(or_(Post.status == PostStatus.PENDING, flags.c.flags > 0))
+        .options(joinedload(Post.author), joinedload(Post.thread))
+        .order_by(func.coalesce(flags.c.at_risk, 0).desc(),
+                  func.coalesce(flags.c.flags, 0).desc(),
+                  func.coalesce(flags.c.first_flag, Post.created_at).asc(), Post.id)
+        .limit(QUEUE_LIMIT)).all()
+    items = {post.id: QueueItem(post=post, at_risk=bool(at_risk)) for post, at_risk in rows}
+    if items:
+        for flag in db.session.scalars(
+                select(Flag).where(Flag.post_id.in_(items), Flag.resolved_at.is_(None))
+                .options(joinedload(Flag.flagger)).order_by(Flag.created_at)):
+            items[flag.post_id].flags.append(flag)
+    return list(items.values())
+
+
+@dataclass
+class MemberHistory:
+    published: int
+    actions: int
+
+
+def member_histories(user_ids: set[int]) -> dict[int, MemberHistory]:
+    """Post and moderation counts for the authors shown in the queue, in two queries."""
+    if not user_ids:
+        return {}
+    published = dict(db.session.execute(
+        select(Post.author_id, func.count(Post.id))
+        .where(Post.author_id.in_(user_ids), Post.status == PostStatus.PUBLISHED)
+        .group_by(Post.author_id)).all())
+    actions = dict(db.session.execute(
+        select(ModerationAction.subject_id, func.count(ModerationAction.id))
+        .where(ModerationAction.subject_id.in_(user_ids),
+               ModerationAction.action.in_(("reject", "hide", "edit_post", "silence", "suspend")))
+        .group_by(ModerationAction.subject_id)).all())
+    return {uid: MemberHistory(published.get(uid, 0), actions.get(uid, 0)) for uid in user_ids}
+
+
+def get_member(user_id: int) -> User:
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def get_post(post_id: int) -> Post:
+    post = db.session.get(Post, post_id) if 0 < post_id <= MAX_ID else None
+    if post is None:
+        raise NotFound()
+    return post
+
+
+def get_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id) if 0 < thread_id <= MAX_ID else None
+    if thread is None:
+        raise NotFound()
+    return thread
+
+
+def _log_query(public: bool):
+    query = (select(ModerationAction)
+             .options(joinedload(ModerationAction.actor), joinedload(ModerationAction.post),
+                      joinedload(ModerationAction.thread),
+                      joinedload(ModerationAction.target_user),
+                      joinedload(ModerationAction.subject))
+             .order_by(ModerationAction.id.desc()))
+    if public:
+        query = query.where(ModerationAction.action.in_(PUBLIC_ACTIONS))
+    return query
+
+
+def list_log(*, public: bool, before: int | None = None, actor_id: int | None = None,
+             action: str | None = None, member_id: int | None = None) -> list[ModerationAction]:
+    """A page of the log, newest first (`before`: an id, for the next page)."""
+    query = _log_query(public)
+    if before:
+        query = query.where(ModerationAction.id < before)
+    if actor_id:
+        query = query.where(ModerationAction.actor_id == actor_id)
+    if action:
+        query = query.where(ModerationAction.action == action)
+    if member_id:
+        query = query.where(ModerationAction.subject_id == member_id)
+    return list(db.session.scalars(query.limit(LOG_PAGE)))
+
+
+def list_moderators() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role.in_(("moderator", "admin")))
+                                   .order_by(User.username)))
+
+
+def list_sanctions(user) -> list[ModerationAction]:
+    """Sanctions on `user`'s account, newest first, for their settings page."""
+    return list(db.session.scalars(
+        select(ModerationAction)
+        .where(ModerationAction.target_user_id == user.id,
+               ModerationAction.action.in_(("silence", "suspend", "lift")))
+        .order_by(ModerationAction.id.desc())))
+
+
+def list_member_posts(user, limit: int = 20) -> list[Post]:
+    return list(db.session.scalars(
+        select(Post).where(Post.author_id == user.id)
+        .options(selectinload(Post.thread)).order_by(Post.id.desc()).limit(limit)))

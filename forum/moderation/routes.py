@@ -1,0 +1,166 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ..auth.routes import safe_next
+from ..errors import ValidationFailed
+from ..forms import populate_errors
+from ..models import ACTION_LABELS
+from ..threads import queries as thread_queries
+from . import bp, queries, sanctions, services
+from .forms import (ModeratorEditForm, MoveForm, PinForm, ReasonForm, RenameForm, RoleForm,
+                    SanctionForm)
+
+ALREADY_HANDLED = "Another moderator already handled this; the queue shows where it stands now."
+
+
+def _back(default: str):
+    return redirect(safe_next(request.form.get("next")) or default)
+
+
+def _run(action, done: str, default_back: str):
+    """Call a service; report success, a refusal or a lost race as a flash message."""
+    try:
+        action()
+    except services.AlreadyHandled:
+        flash(ALREADY_HANDLED, "warning")
+    except ValidationFailed as failure:
+        for _, message in failure.errors:
+            flash(message, "error")
+    else:
+        flash(done, "success")
+    return _back(default_back)
+
+
+@bp.get("/queue")
+def queue():
+    items = queries.list_queue()
+    return render_template("moderation/queue.html", items=items,
+                           histories=queries.member_histories(
+                               {i.post.author_id for i in items if i.post.author_id}),
+                           form=ReasonForm())
+
+
+POST_ACTIONS = {
+    "approve": (lambda mod, post, reason: services.approve_post(mod, post), "Approved."),
+    "reject": (lambda mod, post, reason: services.reject_post(mod, post, reason=reason),
+               "Rejected; the author has been told why."),
+    "hide": (lambda mod, post, reason: services.hide_post(mod, post, reason=reason),
+             "Hidden; the author has been told why."),
+    "restore": (lambda mod, post, reason: services.restore_post(mod, post, reason=reason),
+                "Restored."),
+    "dismiss": (lambda mod, post, reason: services.dismiss_flags(mod, post, reason=reason),
+                "Flags dismissed."),
+}
+
+
+@bp.post("/posts/<int:post_id>/<any(approve, reject, hide, restore, dismiss):verb>")
+def post_action(post_id, verb):
+    post = queries.get_post(post_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("That form had expired; try again.", "error")
+        return _back(url_for(".queue"))
+    service, done = POST_ACTIONS[verb]
+    return _run(lambda: service(current_user, post, form.reason.data), done, url_for(".queue"))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(post_id):
+    post = queries.get_post(post_id)
+    form = ModeratorEditForm()
+    if request.method == "GET":
+        form.body.data = post.body
+    elif form.validate_on_submit():
+        try:
+            services.moderator_edit_post(current_user, post, body=form.body.data,
+                                         reason=form.reason.data)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            flash("Post edited; the author has been told why.", "success")
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    return render_template("moderation/edit_post.html", post=post, form=form), \
+        (422 if form.errors else 200)
+
+
+@bp.post("/threads/<int:thread_id>/<any(lock, unlock, pin, unpin, move, rename):verb>")
+def thread_action(thread_id, verb):
+    thread = queries.get_thread(thread_id)
+    back = url_for("threads.show_thread", thread_id=thread.id)
+    form = {"move": MoveForm, "rename": RenameForm, "pin": PinForm}.get(verb, ReasonForm)()
+    if verb == "move":
+        form.category.choices = [SelectChoice(c.id, c.name)
+                                 for c in thread_queries.list_categories()]
+    if not form.validate_on_submit():
+        flash("Choose where the thread goes, then try again." if verb == "move"
+              else "That form had expired; try again.", "error")
+        return _back(back)
+    reason = form.reason.data
+    actions = {
+        "lock": lambda: sanctions.lock_thread(current_user, thread, reason=reason),
+        "unlock": lambda: sanctions.unlock_thread(current_user, thread, reason=reason),
+        "pin": lambda: sanctions.pin_thread(current_user, thread, reason=reason,
+                                            globally=form.scope.data == "site"),
+        "unpin": lambda: sanctions.unpin_thread(current_user, thread, reason=reason),
+        "move": lambda: sanctions.move_thread(
+            current_user, thread, thread_queries.get_category_by_id(form.category.data),
+            reason=reason),
+        "rename": lambda: sanctions.rename_thread(current_user, thread, title=form.title.data,
+                                                  reason=reason),
+    }
+    return _run(actions[verb], f"Done: {verb}.", back)
+
+
+@bp.get("/users/<int:user_id>")
+def member(user_id):
+    user = queries.get_member(user_id)
+    return render_template("moderation/member.html", member=user,
+                           posts=queries.list_member_posts(user),
+                           history=queries.list_log(public=False, member_id=user.id),
+                           sanction_form=SanctionForm(), role_form=RoleForm(role=user.role),
+                           lift_form=ReasonForm())
+
+
+@bp.post("/users/<int:user_id>/<any(silence, suspend, lift, role):verb>")
+def member_action(user_id, verb):
+    user = queries.get_member(user_id)
+    back = url_for(".member", user_id=user.id)
+    form = {"role": RoleForm, "lift": ReasonForm}.get(verb, SanctionForm)()
+    if not form.validate_on_submit():
+        flash("Give the number of days (1 to 3650), or choose indefinitely.", "error")
+        return _back(back)
+    reason = form.reason.data
+    if verb == "silence" and not form.days.data:
+        flash("Give the number of days to silence for.", "error")
+        return _back(back)
+    if verb == "suspend" and not (form.days.data or form.indefinitely.data):
+        flash("Give the number of days, or choose indefinitely.", "error")
+        return _back(back)
+    actions = {
+        "silence": lambda: sanctions.silence_user(current_user, user, days=form.days.data,
+                                                  reason=reason),
+        "suspend": lambda: sanctions.suspend_user(
+            current_user, user, days=None if form.indefinitely.data else form.days.data,
+            reason=reason),
+        "lift": lambda: sanctions.lift_sanction(current_user, user, reason=reason),
+        "role": lambda: sanctions.change_role(current_user, user, form.role.data, reason=reason),
+    }
+    done = {"silence": f"{user.username} is silenced.", "lift": "Sanction lifted.",
+            "suspend": f"{user.username} is suspended.", "role": "Role changed."}[verb]
+    return _run(actions[verb], done, back)
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+
+
+@bp.get("/log")
+def log():
+    entries = queries.list_log(public=False, before=_int_arg("before"),
+                               actor_id=_int_arg("moderator"),
+                               action=request.args.get("action") or None,
+                               member_id=_int_arg("member"))
+    return render_template("moderation/log.html", entries=entries,
+                           moderators=queries.list_moderators(), actions=ACTION_LABELS)
