@@ -5,9 +5,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .auth.services import register_user
+from .auth.services import find_user_by_name, register_user
 from .errors import ValidationFailed
 from .models import Role
+from .moderation.sanctions import change_role
 from .seed import seed
 
 user_cli = AppGroup("user", help="Manage accounts.")
@@ -32,6 +33,26 @@ def create_user(name, email, role, password_stdin):
             click.echo(f"{field}: {message}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Created {user.role} {user.username} (id {user.id}).")
+
+
+@user_cli.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.option("--reason", default="Changed by an administrator on the server.",
+              show_default=True, help="Shown in the moderation log.")
+def set_role(name, role, reason):
+    """Give account NAME the ROLE member, moderator or admin (logged)."""
+    user = find_user_by_name(name)
+    if user is None:
+        click.echo(f"No account named {name!r}.", err=True)
+        raise SystemExit(1)
+    try:
+        change_role(None, user, role, reason=reason)
+    except ValidationFailed as failure:
+        for _, message in failure.errors:
+            click.echo(message, err=True)
+        raise SystemExit(1) from None
+    click.echo(f"{user.username} is now a {role}.")
 
 
 @click.command("seed")

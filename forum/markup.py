@@ -102,9 +102,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# linkify: a bare "https://..." becomes a link, as people expect (linkify-it-py).
 _md = (
-    MarkdownIt("js-default", {"maxNesting": MAX_NESTING})
-    .enable(["table", "strikethrough"])
+    MarkdownIt("js-default", {"maxNesting": MAX_NESTING, "linkify": True})
+    .enable(["table", "strikethrough", "linkify"])
 )
 _md.add_render_rule("heading_open", _heading)
 _md.add_render_rule("heading_close", _heading)

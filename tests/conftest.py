@@ -4,7 +4,7 @@ from contextlib import contextmanager
 import pytest
 from flask import g, has_app_context
 from flask_login import FlaskLoginClient
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 
 from forum import create_app
 from forum.extensions import db, limiter
@@ -37,27 +37,46 @@ def _reset_database() -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+def _fresh_schema() -> None:
+    """Empty tables matching the models. On PostgreSQL, emptying with TRUNCATE is several
+    times faster than dropping and creating the schema for every test."""
+    if db.engine.dialect.name != "postgresql":
+        _reset_database()
+        db.create_all()
+        return
+    existing = set(inspect(db.engine).get_table_names())
+    if existing - {"alembic_version"} != set(db.metadata.tables):
+        _reset_database()
+        db.create_all()
+        return
+    names = ", ".join(f'"{table}"' for table in db.metadata.tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
 def app_factory():
     """Build an app on a fresh database; extra config as keyword arguments."""
     made = []
 
     def build(reset_limits=True, **overrides):
+        if made:  # a second app in one test: the first one's session must not hold locks
+            db.session.remove()
         app = create_app("config.TestConfig", **overrides)
         if reset_limits:
             limiter.reset()  # every test starts with clean counters (in Redis too)
         app.test_client_class = ForumClient
         ctx = app.app_context()
         ctx.push()
-        _reset_database()
-        db.create_all()
+        _fresh_schema()
         made.append(ctx)
         return app
 
     yield build
     for ctx in reversed(made):
         db.session.remove()
-        _reset_database()
+        if db.engine.dialect.name != "postgresql":
+            _reset_database()
         db.engine.dispose()
         ctx.pop()
 

@@ -113,8 +113,15 @@ def test_autolink():
     assert link["href"] == "https://example.org"
 
 
-def test_bare_url_is_not_linkified():
-    assert links(render_markdown("see https://example.org")) == []
+def test_bare_url_is_linkified_with_rel():
+    (link,) = links(render_markdown("see https://example.org/x?y=1 today"))
+    assert link["href"] == "https://example.org/x?y=1"
+    assert set(link["rel"].split()) == {"nofollow", "noopener", "noreferrer", "ugc"}
+
+
+def test_bare_javascript_is_not_linkified():
+    assert links(render_markdown("javascript:alert(1) and www.example.org")) == [
+        {"href": "http://www.example.org", "rel": "nofollow noopener noreferrer ugc"}]
 
 
 @pytest.mark.parametrize("href", ["/p/5", "/resources#r3", "/t/12?page=2", "#top"])
