@@ -10,6 +10,7 @@ from .moderation import bp as moderation_bp
 from .moderation.public import public_bp as modlog_bp
 from .notifications import bp as notifications_bp
 from .pages import bp as pages_bp
+from .resources import bp as resources_bp
 from .threads import bp as threads_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
 
     extensions.init_app(app)
     for bp in (pages_bp, auth_bp, threads_bp, accounts_bp, moderation_bp, modlog_bp,
-               notifications_bp):
+               notifications_bp, resources_bp):
         app.register_blueprint(bp)
     for module in (errors, security, templating, cli):
         module.init_app(app)

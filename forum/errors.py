@@ -23,6 +23,18 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
+# Ids beyond a signed 64-bit integer cannot exist; refusing them early keeps the
+# database driver from overflowing (STYLE.md, known trap 8).
+MAX_ID = 2**63 - 1
+
+
+def check_id(value: int) -> int:
+    """`value` if it can be a row id, else NotFound (the same 404 as a missing row)."""
+    if not 0 < value <= MAX_ID:
+        raise NotFound()
+    return value
+
+
 def require(condition: bool) -> None:
     """Raise PermissionDenied unless `condition` holds (the result of a can_* question)."""
     if not condition:

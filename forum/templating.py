@@ -5,6 +5,7 @@ from flask import Flask
 
 from . import permissions
 from .moderation.queries import count_waiting
+from .resources.queries import list_helplines
 from .models import utcnow
 
 
@@ -31,6 +32,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isotime"] = lambda value: value.isoformat(timespec="seconds")
     # Only moderators' pages call this (one COUNT query); see base.html.
     app.jinja_env.globals["moderation_waiting"] = count_waiting
+    # Only a crisis message calls this (base.html).
+    app.jinja_env.globals["list_helplines"] = list_helplines
     for name in dir(permissions):
         if name.startswith(("can_", "is_")):
             app.jinja_env.globals[name] = getattr(permissions, name)

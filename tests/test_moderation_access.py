@@ -34,7 +34,8 @@ def _persona(name):
 
 def _moderation_urls(app):
     """Every moderation endpoint with sample arguments filled in."""
-    samples = {"post_id": 1, "thread_id": 1, "user_id": 1, "verb": None}
+    samples = {"post_id": 1, "thread_id": 1, "user_id": 1, "resource_id": 1,
+               "application_id": 1, "verb": None}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("moderation."):
             continue

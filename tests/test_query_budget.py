@@ -70,11 +70,12 @@ def test_category_page_queries_do_not_grow_with_the_category(app, login, alice, 
     ten = _queries_for(client, "/c/small", count_queries)
     thousand = _queries_for(client, "/c/big", count_queries)
     last_page = _queries_for(client, "/c/big?page=34", count_queries)
-    assert ten == thousand == last_page == (2 if viewer == "anonymous" else 3)
+    # category, pinned resources ("Start here"), threads (+ the viewer)
+    assert ten == thousand == last_page == (3 if viewer == "anonymous" else 4)
 
 
 def test_home_page_queries(app, alice, count_queries):
     category = make_category()
     for n in range(15):
         make_thread(alice, category, title=f"Thread number {n}")
-    assert _queries_for(app.test_client(), "/", count_queries) == 3  # categories, pinned, latest
+    assert _queries_for(app.test_client(), "/", count_queries) == 4  # categories, pinned threads, pinned resources, latest

@@ -4,6 +4,8 @@ from flask_login import current_user, login_required, login_user
 from ..auth.services import change_password, end_all_sessions
 from ..errors import ValidationFailed
 from ..forms import populate_errors
+from ..moderation import verification
+from ..moderation.forms import ApplicationForm
 from ..moderation.queries import list_sanctions
 from ..moderation.services import list_own_flags
 from ..threads.forms import ConfirmForm
@@ -25,7 +27,8 @@ def _settings_page(password_form):
     return render_template("accounts/settings.html", password_form=password_form,
                            logout_form=ConfirmForm(),
                            sanctions=list_sanctions(current_user),
-                           flags=list_own_flags(current_user))
+                           flags=list_own_flags(current_user),
+                           application=verification.latest_application(current_user))
 
 
 @bp.route("/settings", methods=["GET"])
@@ -48,6 +51,26 @@ def password():
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.settings"))
     return _settings_page(form), 422
+
+
+@bp.route("/settings/verification", methods=["GET", "POST"])
+@login_required
+def verification_application():
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        try:
+            verification.apply_for_verification(
+                current_user, profession=form.profession.data,
+                register_url=form.register_url.data, private_note=form.private_note.data)
+        except ValidationFailed as failure:
+            populate_errors(form, failure)
+        else:
+            flash("Thank you. A moderator will check your details; you will be notified.",
+                  "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/verification.html", form=form,
+                           latest=verification.latest_application(current_user)), \
+        (422 if form.errors else 200)
 
 
 @bp.post("/settings/logout-everywhere")

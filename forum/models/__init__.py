@@ -3,7 +3,10 @@ from .base import utcnow
 from .board import Category, Post, PostStatus, Revision, Thread
 from .moderation import (ACTION_LABELS, FLAG_REASON_LABELS, PUBLIC_ACTIONS, Action, Flag,
                          FlagReason, ModerationAction, Notification, NotificationKind)
+from .resource import (EVIDENCE_LABELS, PROFESSION_LABELS, SECTION_LABELS, Evidence,
+                       Profession, ProfessionalApplication, Resource, SafetyPhrase, Section)
 from .user import Role, User
 
-__all__ = ["ACTION_LABELS", "Action", "FLAG_REASON_LABELS", "Flag", "FlagReason",
+__all__ = ["EVIDENCE_LABELS", "PROFESSION_LABELS", "SECTION_LABELS", "Evidence", "Profession",
+           "ProfessionalApplication", "Resource", "SafetyPhrase", "Section", "ACTION_LABELS", "Action", "FLAG_REASON_LABELS", "Flag", "FlagReason",
            "ModerationAction", "Notification", "NotificationKind", "PUBLIC_ACTIONS", "Category", "Post", "PostStatus", "Revision", "Role", "Thread", "User", "utcnow"]

@@ -97,6 +97,8 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Mentions a dose ("90 mg", "titrate", "taper"): shown with a not-dosing-advice line.
+    mentions_dose: Mapped[bool] = mapped_column(Boolean, default=False)
     # From the form: a double click or a retried request finds the post already made.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 

@@ -79,6 +79,16 @@ class Action(StrEnum):
     MOVE = "move"
     RENAME = "rename"
     CHANGE_ROLE = "change_role"
+    ADD_RESOURCE = "add_resource"
+    EDIT_RESOURCE = "edit_resource"
+    REORDER_RESOURCE = "reorder_resource"
+    PIN_RESOURCE = "pin_resource"
+    UNPIN_RESOURCE = "unpin_resource"
+    REMOVE_RESOURCE = "remove_resource"
+    APPLY_VERIFICATION = "apply_verification"
+    VERIFY = "verify"
+    DECLINE_VERIFICATION = "decline_verification"
+    REVOKE_VERIFICATION = "revoke_verification"
 
 
 ACTION_LABELS = {
@@ -90,11 +100,21 @@ ACTION_LABELS = {
     Action.UNLOCK: "unlocked a thread", Action.PIN: "pinned a thread",
     Action.UNPIN: "unpinned a thread", Action.MOVE: "moved a thread",
     Action.RENAME: "renamed a thread", Action.CHANGE_ROLE: "changed a role",
+    Action.ADD_RESOURCE: "added a resource", Action.EDIT_RESOURCE: "edited a resource",
+    Action.REORDER_RESOURCE: "reordered a resource", Action.PIN_RESOURCE: "pinned a resource",
+    Action.UNPIN_RESOURCE: "unpinned a resource", Action.REMOVE_RESOURCE: "removed a resource",
+    Action.APPLY_VERIFICATION: "applied for verification",
+    Action.VERIFY: "verified a professional",
+    Action.DECLINE_VERIFICATION: "declined a verification",
+    Action.REVOKE_VERIFICATION: "revoked a verification",
 }
 
 # Shown in the public log. Approvals are routine; dismissing flags would reveal that
-# (and why) someone flagged a post.
-PUBLIC_ACTIONS = frozenset(set(Action) - {Action.APPROVE, Action.DISMISS_FLAGS})
+# (and why) someone flagged a post; an application (or its refusal) is the member's own
+# business until a badge is granted.
+PUBLIC_ACTIONS = frozenset(set(Action) - {Action.APPROVE, Action.DISMISS_FLAGS,
+                                          Action.APPLY_VERIFICATION,
+                                          Action.DECLINE_VERIFICATION})
 
 _ACTION_CHECK = "action IN (%s)" % ", ".join(f"'{a.value}'" for a in Action)
 
@@ -108,7 +128,8 @@ class ModerationAction(db.Model):
         CheckConstraint(_ACTION_CHECK, name="action_known"),
         CheckConstraint("(CASE WHEN post_id IS NULL THEN 0 ELSE 1 END)"
                         " + (CASE WHEN thread_id IS NULL THEN 0 ELSE 1 END)"
-                        " + (CASE WHEN target_user_id IS NULL THEN 0 ELSE 1 END) = 1",
+                        " + (CASE WHEN target_user_id IS NULL THEN 0 ELSE 1 END)"
+                        " + (CASE WHEN resource_id IS NULL THEN 0 ELSE 1 END) = 1",
                         name="exactly_one_target"),
         CheckConstraint("length(reason) > 0", name="reason_given"),
         Index("ix_moderation_actions_created_at", "created_at"),
@@ -129,6 +150,7 @@ class ModerationAction(db.Model):
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
     target_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"), index=True)
     # The member the action concerns (the post's author for post actions), for filtering.
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                    index=True)
@@ -138,6 +160,7 @@ class ModerationAction(db.Model):
     thread: Mapped[Thread | None] = relationship()
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
+    resource: Mapped["Resource | None"] = relationship()  # noqa: F821
 
     @property
     def label(self) -> str:
@@ -156,6 +179,9 @@ class NotificationKind(StrEnum):
     POST_EDITED = "post_edited"
     SANCTION_APPLIED = "sanction_applied"
     SANCTION_LIFTED = "sanction_lifted"
+    VERIFICATION_APPROVED = "verification_approved"
+    VERIFICATION_DECLINED = "verification_declined"
+    VERIFICATION_REVOKED = "verification_revoked"
 
 
 class Notification(db.Model):

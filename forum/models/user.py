@@ -40,11 +40,22 @@ class User(UserMixin, db.Model):
     # Posts a moderator approved; new members' posts are held until this reaches
     # APPROVAL_THRESHOLD.
     approved_post_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when a moderator verified the member's profession: the badge on their posts.
+    # It gives no extra powers.
+    verified_profession: Mapped[str | None] = mapped_column(String(20))
     # Kept in step by the notification service, so no page counts rows for the badge.
     unread_notifications: Mapped[int] = mapped_column(Integer, default=0)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def badge(self) -> str | None:
+        """"Verified therapist", "Verified GP" ... or None."""
+        if not self.verified_profession:
+            return None
+        from .resource import PROFESSION_LABELS, Profession
+        return f"Verified {PROFESSION_LABELS[Profession(self.verified_profession)]}"
 
     @property
     def is_moderator(self) -> bool:

@@ -13,4 +13,4 @@ def moderators_only():
         abort(404)
 
 
-from . import routes  # noqa: E402,F401  (registers the views on bp)
+from . import curation, routes  # noqa: E402,F401  (register the views on bp)

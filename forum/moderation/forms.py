@@ -3,7 +3,8 @@ from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, Select
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..models import FLAG_REASON_LABELS, Role
+from ..models import (EVIDENCE_LABELS, FLAG_REASON_LABELS, PROFESSION_LABELS, SECTION_LABELS,
+                      Role)
 
 REASON_HELP = "Shown to the member and in the public moderation log. Keep private details out."
 
@@ -46,3 +47,30 @@ class FlagForm(FlaskForm):
                                  for key, label in FLAG_REASON_LABELS.items()],
                         validators=[InputRequired("Choose a reason.")])
     note = TextAreaField("Anything the moderators should know (only they see this)")
+
+
+class ResourceForm(FlaskForm):
+    section = SelectField("Section", choices=[SelectChoice(k.value, v)
+                                              for k, v in SECTION_LABELS.items()])
+    title = StringField("Title", validators=[InputRequired("Give the title.")])
+    authors = StringField("Authors", description="As cited, e.g. “Addolorato G, Leggio L, et al.”")
+    year = StringField("Year")
+    source = StringField("Journal or publisher")
+    doi = StringField("DOI", description="e.g. 10.1093/alcalc/agr017")
+    url = StringField("Link", description="https://… (or tel: for a helpline). Leave empty to "
+                                          "link the DOI.")
+    evidence_type = SelectField("Kind of evidence", choices=[SelectChoice(k.value, v)
+                                                             for k, v in EVIDENCE_LABELS.items()])
+    summary = TextAreaField("What it shows, and what it does not")
+    reason = StringField("Note for the moderation log (optional)")
+
+
+class ApplicationForm(FlaskForm):
+    profession = SelectField("Profession", choices=[SelectChoice(k.value, v.capitalize()
+                                                                 if v != "GP" else v)
+                                                    for k, v in PROFESSION_LABELS.items()])
+    register_url = StringField("Public link to a professional register or practice page",
+                               validators=[InputRequired("Give a link we can check.")])
+    private_note = TextAreaField("Private note for the moderators",
+                                 description="Only moderators see this: anything that helps "
+                                             "them check, e.g. your registration number.")

@@ -4,11 +4,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..errors import NotFound
+from ..errors import NotFound, check_id
 from ..extensions import db
 from ..models import (PUBLIC_ACTIONS, Flag, FlagReason, ModerationAction, Post, PostStatus,
-                      Thread, User)
-from ..threads.queries import MAX_ID
+                      ProfessionalApplication, Thread, User)
 
 QUEUE_LIMIT = 100
 LOG_PAGE = 50
@@ -30,9 +29,13 @@ def _open_flags():
 
 
 def count_waiting() -> int:
+    """Posts and professional applications waiting for a moderator (one query)."""
     flagged = select(Flag.post_id).where(Flag.resolved_at.is_(None))
-    return db.session.scalar(select(func.count(Post.id)).where(
-        or_(Post.status == PostStatus.PENDING, Post.id.in_(flagged))))
+    posts = select(func.count(Post.id)).where(
+        or_(Post.status == PostStatus.PENDING, Post.id.in_(flagged))).scalar_subquery()
+    applications = select(func.count(ProfessionalApplication.id)).where(
+        ProfessionalApplication.status == "pending").scalar_subquery()
+    return db.session.scalar(select(posts + applications))
 
 
 def list_queue() -> list[QueueItem]:
@@ -78,25 +81,27 @@ def member_histories(user_ids: set[int]) -> dict[int, MemberHistory]:
     return {uid: MemberHistory(published.get(uid, 0), actions.get(uid, 0)) for uid in user_ids}
 
 
-def get_member(user_id: int) -> User:
-    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
-    if user is None:
+def _get(model, row_id: int):
+    row = db.session.get(model, check_id(row_id))
+    if row is None:
         raise NotFound()
-    return user
+    return row
+
+
+def get_member(user_id: int) -> User:
+    return _get(User, user_id)
 
 
 def get_post(post_id: int) -> Post:
-    post = db.session.get(Post, post_id) if 0 < post_id <= MAX_ID else None
-    if post is None:
-        raise NotFound()
-    return post
+    return _get(Post, post_id)
+
+
+def get_application(application_id: int) -> ProfessionalApplication:
+    return _get(ProfessionalApplication, application_id)
 
 
 def get_thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id) if 0 < thread_id <= MAX_ID else None
-    if thread is None:
-        raise NotFound()
-    return thread
+    return _get(Thread, thread_id)
 
 
 def _log_query(public: bool):
@@ -104,7 +109,8 @@ def _log_query(public: bool):
              .options(joinedload(ModerationAction.actor), joinedload(ModerationAction.post),
                       joinedload(ModerationAction.thread),
                       joinedload(ModerationAction.target_user),
-                      joinedload(ModerationAction.subject))
+                      joinedload(ModerationAction.subject),
+                      joinedload(ModerationAction.resource))
              .order_by(ModerationAction.id.desc()))
     if public:
         query = query.where(ModerationAction.action.in_(PUBLIC_ACTIONS))

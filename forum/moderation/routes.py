@@ -7,7 +7,7 @@ from ..errors import ValidationFailed
 from ..forms import populate_errors
 from ..models import ACTION_LABELS
 from ..threads import queries as thread_queries
-from . import bp, queries, sanctions, services
+from . import bp, queries, sanctions, services, verification
 from .forms import (ModeratorEditForm, MoveForm, PinForm, ReasonForm, RenameForm, RoleForm,
                     SanctionForm)
 
@@ -36,6 +36,7 @@ def _run(action, done: str, default_back: str):
 def queue():
     items = queries.list_queue()
     return render_template("moderation/queue.html", items=items,
+                           applications=verification.list_pending_applications(),
                            histories=queries.member_histories(
                                {i.post.author_id for i in items if i.post.author_id}),
                            form=ReasonForm())

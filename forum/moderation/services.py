@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ValidationFailed, require
 from ..extensions import db
-from ..markup import render_markdown
+from ..resources.citations import render_post
+from ..safety import mentions_dose
 from ..models import (Action, Category, Flag, FlagReason, ModerationAction,
                       NotificationKind, Post, PostStatus, Revision, Thread, User, utcnow)
 from ..notifications.services import notify
@@ -170,7 +171,8 @@ def moderator_edit_post(moderator, post: Post, *, body: str, reason: str) -> Mod
     db.session.add(Revision(post_id=post.id, editor_id=moderator.id, body=post.body,
                             title=post.thread.title if post.is_first else None))
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = render_post(body)
+    post.mentions_dose = mentions_dose(body)
     post.edited_at = utcnow()
     entry = log_action(moderator, Action.EDIT_POST, reason=reason, post=post)
     notify(post.author_id, NotificationKind.POST_EDITED, post=post, reason=reason)

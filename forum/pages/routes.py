@@ -2,6 +2,7 @@ from flask import render_template
 from sqlalchemy import text
 
 from ..extensions import db
+from ..resources import queries as resource_queries
 from ..threads import queries
 from . import bp
 
@@ -10,12 +11,13 @@ from . import bp
 def home():
     return render_template("pages/home.html", categories=queries.list_categories(),
                            pinned=queries.list_site_pinned(),
+                           pinned_resources=resource_queries.list_pinned(),
                            latest=queries.list_latest_threads())
 
 
 @bp.get("/help")
 def help_page():
-    return render_template("pages/help.html")
+    return render_template("pages/help.html", helplines=resource_queries.list_helplines())
 
 
 @bp.get("/healthz")

@@ -5,14 +5,11 @@ from flask import current_app
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import joinedload
 
-from ..errors import NotFound
+from ..errors import NotFound, check_id
 from ..extensions import db
 from ..models import Category, Post, PostStatus, Thread
 from ..permissions import PUBLIC_STATUSES, can_see_post, can_see_thread, is_moderator
 
-# Ids beyond a signed 64-bit integer cannot exist; refusing them early keeps the
-# database driver from overflowing (STYLE.md, known trap 8).
-MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -36,12 +33,6 @@ def page_of(number: int, total_items: int, per_page: int) -> Page:
     return Page(number=number, count=count)
 
 
-def _check_id(value: int) -> int:
-    if not 0 < value <= MAX_ID:
-        raise NotFound()
-    return value
-
-
 def get_category(slug: str) -> Category:
     category = db.session.scalar(select(Category).where(Category.slug == slug))
     if category is None:
@@ -50,7 +41,7 @@ def get_category(slug: str) -> Category:
 
 
 def get_category_by_id(category_id: int) -> Category:
-    category = db.session.get(Category, _check_id(category_id))
+    category = db.session.get(Category, check_id(category_id))
     if category is None:
         raise NotFound()
     return category
@@ -62,7 +53,7 @@ def list_categories() -> list[Category]:
 
 def get_visible_thread(thread_id: int, viewer) -> Thread:
     """The thread, or NotFound if it is missing or not the viewer's to see."""
-    thread = db.session.get(Thread, _check_id(thread_id))
+    thread = db.session.get(Thread, check_id(thread_id))
     if thread is None or not can_see_thread(viewer, thread):
         raise NotFound()
     return thread
@@ -70,7 +61,7 @@ def get_visible_thread(thread_id: int, viewer) -> Thread:
 
 def get_visible_post(post_id: int, viewer) -> Post:
     post = db.session.scalar(
-        select(Post).where(Post.id == _check_id(post_id))
+        select(Post).where(Post.id == check_id(post_id))
         .options(joinedload(Post.thread), joinedload(Post.author)))
     if post is None or not can_see_post(viewer, post) or not can_see_thread(viewer, post.thread):
         raise NotFound()

@@ -8,6 +8,8 @@ from ..moderation.forms import FlagForm
 from ..drafts import draft_from_request
 from ..forms import populate_errors
 from ..models import PostStatus
+from ..resources.queries import list_pinned as list_pinned_resources
+from ..safety import find_crisis_phrase
 from ..permissions import (can_delete_post, can_edit_post, can_flag, can_moderate,
                            can_reply, can_start_thread)
 from . import bp, queries, services
@@ -28,6 +30,11 @@ def _post_url(post) -> str:
 
 
 def _say_if_held(post) -> None:
+    if find_crisis_phrase(f"{post.thread.title}\n{post.body}" if post.is_first else post.body):
+        # Shown at once, with the helplines (base.html): the post itself is published.
+        flash("Your post is up. If you are thinking about ending your life or you are in "
+              "danger, please reach out now. You don't have to go through this alone.",
+              "crisis")
     if post.status == PostStatus.PENDING:
         flash("Thanks! Your post is waiting for a moderator. New members' first posts are "
               "read before they appear; only you can see it until then.", "info")
@@ -38,7 +45,7 @@ def show_category(slug):
     category = queries.get_category(slug)
     threads, page = queries.list_category_threads(category, _page_arg())
     return render_template("threads/category.html", category=category, threads=threads,
-                           page=page)
+                           page=page, pinned_resources=list_pinned_resources())
 
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])

@@ -8,8 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ValidationFailed, require
 from ..extensions import db
-from ..markup import render_markdown
-from ..models import Category, Post, PostStatus, Revision, Thread, utcnow
+from ..models import Category, Flag, FlagReason, Post, PostStatus, Revision, Thread, utcnow
+from ..resources.citations import render_post
+from ..safety import find_crisis_phrase, mentions_dose
 from ..permissions import (can_delete_post, can_edit_post, can_reply, can_start_thread,
                            must_be_reviewed)
 
@@ -34,6 +35,19 @@ def clean_body(body: str) -> str:
                                          f"has {len(body):,}. Shorten it or split it into two "
                                          "posts; your text is below.")])
     return body
+
+
+def _flag_if_at_risk(post: Post, phrase: str | None) -> None:
+    """A system flag that puts the post at the top of the review queue (once)."""
+    if phrase is None:
+        return
+    if post.id is not None and db.session.scalar(
+            select(Flag.id).where(Flag.post_id == post.id, Flag.flagger_id.is_(None),
+                                  Flag.reason == FlagReason.AT_RISK,
+                                  Flag.resolved_at.is_(None))):
+        return
+    db.session.add(Flag(post=post, flagger_id=None, reason=FlagReason.AT_RISK,
+                        note=f"Crisis language: “{phrase}”"))
 
 
 def _held(author, category, html: str) -> bool:
@@ -99,15 +113,20 @@ def create_thread(author, category: Category, *, title: str, body: str,
     title, body = _validated((clean_title, title), (clean_body, body))
 
     now = utcnow()
-    html = render_markdown(body)
-    held = _held(author, category, html)
+    html = render_post(body)
+    crisis = find_crisis_phrase(f"{title}\n{body}")
+    # Someone who may be at risk is never kept waiting: the post goes out, and
+    # moderators see it first.
+    held = crisis is None and _held(author, category, html)
     status = PostStatus.PENDING if held else PostStatus.PUBLISHED
     thread = Thread(category=category, author_id=author.id, title=title, status=status,
                     created_at=now, last_post_at=now, last_poster_id=author.id,
                     post_count=0 if held else 1, last_position=1)
     post = Post(thread=thread, author_id=author.id, position=1, body=body, body_html=html,
-                status=status, created_at=now, idempotency_key=idempotency_key or None)
+                status=status, created_at=now, mentions_dose=mentions_dose(body),
+                idempotency_key=idempotency_key or None)
     db.session.add_all([thread, post])
+    _flag_if_at_risk(post, crisis)
     if not held:
         db.session.execute(update(Category).where(Category.id == category.id)
                            .values(thread_count=Category.thread_count + 1)
@@ -123,13 +142,16 @@ def reply(author, thread: Thread, *, body: str, idempotency_key: str | None = No
         return existing
     body = clean_body(body)
     now = utcnow()
-    html = render_markdown(body)
-    held = _held(author, thread.category, html)
+    html = render_post(body)
+    crisis = find_crisis_phrase(body)
+    held = crisis is None and _held(author, thread.category, html)
     position = _next_position(thread.id)
     post = Post(thread_id=thread.id, author_id=author.id, position=position, body=body,
                 body_html=html, status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
-                created_at=now, idempotency_key=idempotency_key or None)
+                created_at=now, mentions_dose=mentions_dose(body),
+                idempotency_key=idempotency_key or None)
     db.session.add(post)
+    _flag_if_at_risk(post, crisis)
     if not held:  # a held reply counts, and is "last activity", once it is approved
         db.session.execute(update(Thread).where(Thread.id == thread.id)
                            .values(post_count=Thread.post_count + 1, last_post_at=now,
@@ -151,10 +173,12 @@ def edit_post(editor, post: Post, *, body: str, title: str | None = None) -> Pos
     db.session.add(Revision(post_id=post.id, editor_id=editor.id, body=post.body,
                             title=thread.title if post.is_first else None))
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = render_post(body)
+    post.mentions_dose = mentions_dose(body)
     post.edited_at = utcnow()
     if new_title is not None:
         thread.title = new_title
+    _flag_if_at_risk(post, find_crisis_phrase(f"{new_title or ''}\n{body}"))
     db.session.commit()
     return post
 
