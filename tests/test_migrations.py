@@ -29,3 +29,33 @@ def test_downgrade_to_nothing_and_back(app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert {"users", "threads", "posts"} <= set(inspect(db.engine).get_table_names())
+
+
+def test_migrated_check_constraints_match_the_models(app):
+    """Autogenerate cannot compare CHECK constraints: prove the migrated ones behave
+    like the models' (a resource is a valid target; two targets are not)."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from forum.models import ModerationAction, Resource, User
+
+    _empty_database()
+    upgrade()
+    user = User(username="mia", username_key="mia", email="m@example.org",
+                email_key="m@example.org", password_hash="x", role="moderator")
+    resource = Resource(section="research", title="A paper", evidence_type="rct")
+    db.session.add_all([user, resource])
+    db.session.commit()
+    db.session.add(ModerationAction(actor_id=user.id, action="add_resource", reason="r",
+                                    resource_id=resource.id))
+    db.session.commit()
+    db.session.add(ModerationAction(actor_id=user.id, action="pin_resource", reason="r",
+                                    resource_id=resource.id, target_user_id=user.id))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.add(ModerationAction(actor_id=user.id, action="made_up", reason="r",
+                                    target_user_id=user.id))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

@@ -52,7 +52,7 @@ class FlagForm(FlaskForm):
 class ResourceForm(FlaskForm):
     section = SelectField("Section", choices=[SelectChoice(k.value, v)
                                               for k, v in SECTION_LABELS.items()])
-    title = StringField("Title", validators=[InputRequired("Give the title.")])
+    title = StringField("Title")  # checked by the service, with the other fields
     authors = StringField("Authors", description="As cited, e.g. “Addolorato G, Leggio L, et al.”")
     year = StringField("Year")
     source = StringField("Journal or publisher")
