@@ -28,5 +28,8 @@ db: install
 test: install-test  ## install what the tests need, then run every test on SQLite and PostgreSQL
 	VENV=$(VENV) bash scripts/test.sh
 
+bench: install-test  ## the performance bench on SQLite and PostgreSQL (needs wrk; see README "Performance")
+	VENV=$(VENV) bash bench/run.sh
+
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

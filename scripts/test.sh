@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole suite twice: on SQLite with in-memory rate limits, then on PostgreSQL
-# with Redis-backed rate limits. Starts PostgreSQL, Redis and installs Chromium when
-# they are missing, rather than skipping what needs them.
+# with Redis-backed rate limits. Starts PostgreSQL, Redis and installs Chromium, Java and
+# the Nu HTML Checker when they are missing, rather than skipping what needs them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -27,6 +27,17 @@ ensure_java() {  # the Nu HTML Checker (vnu.jar) runs on Java
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
 }
 
+VNU_JAR=.cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+ensure_vnu() {  # the Nu HTML Checker, from npm, kept out of git in .cache/
+  [ -f "$VNU_JAR" ] && return 0
+  if ! command -v npm >/dev/null; then
+    say "installing npm to fetch the HTML checker"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  say "installing the Nu HTML Checker (npm vnu-jar) into .cache/vnu"
+  npm install --prefix .cache/vnu --no-audit --no-fund --loglevel=error vnu-jar@26.9.27
+}
+
 ensure_postgres() {
   pg_isready -q -h 127.0.0.1 -p 5432 && return 0
   say "starting PostgreSQL"
@@ -47,6 +58,7 @@ ensure_redis() {
 
 ensure_chromium || exit 1
 ensure_java || exit 1
+ensure_vnu || exit 1
 ensure_postgres || exit 1
 ensure_redis || exit 1
 export FORUM_TEST_REDIS_URL="$REDIS_URL"

@@ -44,6 +44,8 @@ class Thread(db.Model):
         # The category page: visible threads, pinned first, then by last activity.
         Index("ix_threads_listing", "category_id", "status", "pinned", "last_post_at"),
         Index("ix_threads_latest", "status", "last_post_at"),
+        # The home page's site-wide pins: without it, every visit reads every thread.
+        Index("ix_threads_site_pinned", "pinned_globally", "status", "last_post_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -125,12 +125,14 @@ def create_thread(author, category: Category, *, title: str, body: str,
     post = Post(thread=thread, author_id=author.id, position=1, body=body, body_html=html,
                 status=status, created_at=now, mentions_dose=mentions_dose(body),
                 idempotency_key=idempotency_key or None)
-    db.session.add_all([thread, post])
-    _flag_if_at_risk(post, crisis)
     if not held:
         db.session.execute(update(Category).where(Category.id == category.id)
                            .values(thread_count=Category.thread_count + 1)
                            .execution_options(synchronize_session=False))
+    # Added after the UPDATE, so the INSERTs run in the commit, where a copy of this
+    # submission saved meanwhile is caught (see _commit_new_post and reply below).
+    db.session.add_all([thread, post])
+    _flag_if_at_risk(post, crisis)
     return _commit_new_post(author, post, idempotency_key)
 
 
@@ -146,17 +148,22 @@ def reply(author, thread: Thread, *, body: str, idempotency_key: str | None = No
     crisis = find_crisis_phrase(body)
     held = crisis is None and _held(author, thread.category, html)
     position = _next_position(thread.id)
-    post = Post(thread_id=thread.id, author_id=author.id, position=position, body=body,
-                body_html=html, status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
-                created_at=now, mentions_dose=mentions_dose(body),
-                idempotency_key=idempotency_key or None)
-    db.session.add(post)
-    _flag_if_at_risk(post, crisis)
     if not held:  # a held reply counts, and is "last activity", once it is approved
         db.session.execute(update(Thread).where(Thread.id == thread.id)
                            .values(post_count=Thread.post_count + 1, last_post_at=now,
                                    last_poster_id=author.id)
                            .execution_options(synchronize_session=False))
+    post = Post(thread_id=thread.id, author_id=author.id, position=position, body=body,
+                body_html=html, status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
+                created_at=now, mentions_dose=mentions_dose(body),
+                idempotency_key=idempotency_key or None)
+    # Added last, so its INSERT runs in the commit. Two copies of one submission (a
+    # double click) can both pass the check above on PostgreSQL; the second INSERT then
+    # waits for the first and fails on the idempotency key inside _commit_new_post,
+    # which answers with the saved copy. An earlier autoflush (e.g. by the UPDATE)
+    # raised that error outside it: an error page instead of the post. (bench/write_load.py)
+    db.session.add(post)
+    _flag_if_at_risk(post, crisis)
     result = _commit_new_post(author, post, idempotency_key)
     db.session.expire(thread)
     return result
