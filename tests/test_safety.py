@@ -1,4 +1,6 @@
 """Crisis language and dose talk: detection, and what happens to the post."""
+import re
+
 import pytest
 
 from forum.extensions import db
@@ -118,3 +120,13 @@ def test_dose_line_under_posts_and_in_the_compose_box(app, seeded, login):
     assert page.count("Personal experience, not dosing advice") == 2
     new = login(alice).get(f"/c/{thread.category.slug}/new").get_data(as_text=True)
     assert "Personal experience, not dosing advice" in new
+
+
+def test_after_a_crisis_post_the_author_lands_on_the_helplines(app, seeded, login):
+    thread = make_thread(make_user("alice"))
+    client = login(make_user("bob"))
+    response = client.post(f"/t/{thread.id}/reply", data={"body": "I want to end my life"})
+    # Not the post's own anchor, further down: the alert at the top of <main>.
+    assert response.headers["Location"] == f"/t/{thread.id}#main"
+    calm = client.post(f"/t/{thread.id}/reply", data={"body": "Thinking of you"})
+    assert re.fullmatch(rf"/t/{thread.id}#p\d+", calm.headers["Location"])

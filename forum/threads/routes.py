@@ -29,15 +29,21 @@ def _post_url(post) -> str:
     return url_for("threads.show_thread", thread_id=post.thread_id, **args, _anchor=f"p{post.id}")
 
 
-def _say_if_held(post) -> None:
+def _after_posting(post):
+    """Where a new post's author goes next, with what they should read first."""
     if find_crisis_phrase(f"{post.thread.title}\n{post.body}" if post.is_first else post.body):
-        # Shown at once, with the helplines (base.html): the post itself is published.
+        # The helplines come first: base.html shows them at the top of <main>, so the
+        # author lands there rather than at their post, further down the page.
         flash("Your post is up. If you are thinking about ending your life or you are in "
               "danger, please reach out now. You don't have to go through this alone.",
               "crisis")
+        page = queries.page_of_post(post)
+        return redirect(url_for("threads.show_thread", thread_id=post.thread_id,
+                                **({"page": page} if page > 1 else {}), _anchor="main"))
     if post.status == PostStatus.PENDING:
         flash("Thanks! Your post is waiting for a moderator. New members' first posts are "
               "read before they appear; only you can see it until then.", "info")
+    return redirect(_post_url(post))
 
 
 @bp.get("/c/<slug>")
@@ -62,8 +68,7 @@ def new_thread(slug):
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
-            _say_if_held(post)
-            return redirect(_post_url(post))
+            return _after_posting(post)
     status = 422 if form.errors else 200
     return render_template("threads/new.html", category=category, form=form), status
 
@@ -103,8 +108,7 @@ def reply(thread_id):
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
-            _say_if_held(post)
-            return redirect(_post_url(post))
+            return _after_posting(post)
     return render_template("threads/reply.html", thread=thread, form=form), 422
 
 
