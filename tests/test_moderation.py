@@ -484,3 +484,15 @@ def test_hidden_post_is_seen_by_author_and_moderators_only(app, login, alice, bo
     assert "the hidden words" in login(mia).get(f"/t/{thread.id}").get_data(as_text=True)
     assert "the hidden words" not in login(bob).get(f"/t/{thread.id}").get_data(as_text=True)
     assert login(bob).get(f"/p/{reply.id}").status_code == 404
+
+
+def test_a_quoted_link_does_not_hold_a_young_accounts_reply(app, alice):
+    from forum.models import utcnow
+    thread = make_thread(alice, body="See https://example.org/study")
+    young = make_user("young")
+    young.created_at = utcnow()
+    db.session.commit()
+    quoted = "[alice wrote](/p/1):\n> See https://example.org/study\n\nThanks, reading it now."
+    assert make_post(young, thread, body=quoted).status == PostStatus.PUBLISHED
+    own = quoted + "\nAlso www.example.com"
+    assert make_post(young, thread, body=own).status == PostStatus.PENDING

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ValidationFailed, require
 from ..extensions import db
 from ..models import Category, Flag, FlagReason, Post, PostStatus, Revision, Thread, utcnow
+from ..markup import render_markdown
 from ..resources.citations import render_post
 from ..safety import find_crisis_phrase, mentions_dose
 from ..permissions import (can_delete_post, can_edit_post, can_reply, can_start_thread,
@@ -50,8 +51,16 @@ def _flag_if_at_risk(post: Post, phrase: str | None) -> None:
                         note=f"Crisis language: “{phrase}”"))
 
 
-def _held(author, category, html: str) -> bool:
-    has_link = 'href="http' in html or 'href="mailto:' in html
+# What makes a link once rendered (markdown links, autolinks, bare URLs).
+_LINK = re.compile(r'href="(?:https?|mailto):', re.IGNORECASE)
+
+
+def _held(author, category, body: str) -> bool:
+    """Whether the post waits for review. Only the author's own words count towards
+    "has a link": a quoted post's links are someone else's."""
+    own_words = "\n".join(line for line in body.splitlines()
+                          if not line.lstrip().startswith(">"))
+    has_link = bool(_LINK.search(render_markdown(own_words))) if own_words.strip() else False
     return must_be_reviewed(author, category, has_link,
                             threshold=current_app.config["APPROVAL_THRESHOLD"])
 
@@ -117,7 +126,7 @@ def create_thread(author, category: Category, *, title: str, body: str,
     crisis = find_crisis_phrase(f"{title}\n{body}")
     # Someone who may be at risk is never kept waiting: the post goes out, and
     # moderators see it first.
-    held = crisis is None and _held(author, category, html)
+    held = crisis is None and _held(author, category, body)
     status = PostStatus.PENDING if held else PostStatus.PUBLISHED
     thread = Thread(category=category, author_id=author.id, title=title, status=status,
                     created_at=now, last_post_at=now, last_poster_id=author.id,
@@ -146,7 +155,7 @@ def reply(author, thread: Thread, *, body: str, idempotency_key: str | None = No
     now = utcnow()
     html = render_post(body)
     crisis = find_crisis_phrase(body)
-    held = crisis is None and _held(author, thread.category, html)
+    held = crisis is None and _held(author, thread.category, body)
     position = _next_position(thread.id)
     if not held:  # a held reply counts, and is "last activity", once it is approved
         db.session.execute(update(Thread).where(Thread.id == thread.id)
