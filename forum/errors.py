@@ -1,5 +1,6 @@
 """Domain errors raised by services, and the error pages."""
 from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -83,8 +84,9 @@ def init_app(app: Flask) -> None:
     def csrf_failed(_error):
         # The form's token no longer matches the session (it expired, or the person
         # logged out in another tab): give back what they wrote, with a fresh form.
+        reason = "session" if current_user.is_authenticated else "logged_out"
         return render_template("errors/resubmit.html", draft=draft_from_request(),
-                               reason="session"), 400
+                               reason=reason), 400
 
     @app.errorhandler(DBAPIError)
     def database_unavailable(error):
