@@ -8,6 +8,7 @@ from ..drafts import draft_from_login_form
 from ..errors import ValidationFailed
 from ..extensions import limiter
 from ..forms import populate_errors
+from ..models import INDEFINITE
 from ..usernames import lookup_key
 from . import bp
 from .forms import LoginForm, RegisterForm
@@ -35,6 +36,14 @@ def _fresh_session() -> None:
     g.pop("csrf_token", None)
 
 
+def _suspension_message(until) -> str:
+    if until >= INDEFINITE:
+        return ("This account is suspended until further notice. A moderator's reason was "
+                "sent to your notifications; you can ask the moderators to review it.")
+    return (f"This account is suspended until {until:%-d %B %Y}. Your settings page will "
+            "show the reason once the suspension ends.")
+
+
 def _account_key() -> str:
     return "login-account:" + (lookup_key(request.form.get("username", "")) or "?")
 
@@ -56,9 +65,7 @@ def login():
         try:
             user = authenticate(form.username.data, form.password.data)
         except AccountSuspended as suspended:
-            form.form_errors.append(
-                f"This account is suspended until {suspended.until:%d %B %Y}. "
-                "Your settings page will show the reason once the suspension ends.")
+            form.form_errors.append(_suspension_message(suspended.until))
             user = None
         else:
             if user is None:

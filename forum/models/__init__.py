@@ -5,8 +5,8 @@ from .moderation import (ACTION_LABELS, FLAG_REASON_LABELS, PUBLIC_ACTIONS, Acti
                          FlagReason, ModerationAction, Notification, NotificationKind)
 from .resource import (EVIDENCE_LABELS, PROFESSION_LABELS, SECTION_LABELS, Evidence,
                        Profession, ProfessionalApplication, Resource, SafetyPhrase, Section)
-from .user import Role, User
+from .user import INDEFINITE, Role, User
 
-__all__ = ["EVIDENCE_LABELS", "PROFESSION_LABELS", "SECTION_LABELS", "Evidence", "Profession",
+__all__ = ["INDEFINITE", "EVIDENCE_LABELS", "PROFESSION_LABELS", "SECTION_LABELS", "Evidence", "Profession",
            "ProfessionalApplication", "Resource", "SafetyPhrase", "Section", "ACTION_LABELS", "Action", "FLAG_REASON_LABELS", "Flag", "FlagReason",
            "ModerationAction", "Notification", "NotificationKind", "PUBLIC_ACTIONS", "Category", "Post", "PostStatus", "Revision", "Role", "Thread", "User", "utcnow"]

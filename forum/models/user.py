@@ -1,5 +1,5 @@
 """Accounts."""
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -8,6 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
+
+
+# "Indefinitely" is stored as a date no one will reach, so one column answers
+# "is this member suspended now?".
+INDEFINITE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Role(StrEnum):

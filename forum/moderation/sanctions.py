@@ -1,20 +1,17 @@
 """Sanctions on members, roles, and the thread tools. Same shape as services.py."""
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
 from ..errors import ValidationFailed, require
 from ..extensions import db
-from ..models import (Action, Category, ModerationAction, NotificationKind, PostStatus, Role,
-                      Thread, User, utcnow)
+from ..models import (INDEFINITE, Action, Category, ModerationAction, NotificationKind, PostStatus,
+                      Role, Thread, User, utcnow)
 from ..notifications.services import notify
 from ..permissions import can_change_roles, can_moderate, can_sanction
 from ..threads.services import clean_title
 from .log import clean_reason, log_action
 
-# "Indefinitely" is stored as a date no one will reach, so one column answers
-# "is this member suspended now?".
-INDEFINITE = datetime(9999, 12, 31, tzinfo=UTC)
 MAX_SANCTION_DAYS = 3650
 
 
