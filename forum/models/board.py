@@ -41,9 +41,11 @@ class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
         CheckConstraint(_STATUS_CHECK, name="status_known"),
-        # The category page: visible threads, pinned first, then by last activity.
-        Index("ix_threads_listing", "category_id", "status", "pinned", "last_post_at"),
-        Index("ix_threads_latest", "status", "last_post_at"),
+        # The category page: visible threads, pinned first, then by last activity. Both
+        # listings order by id last to break ties; with id in the index, PostgreSQL reads
+        # just the page's rows in order instead of sorting groups of them (migration 0007).
+        Index("ix_threads_listing", "category_id", "status", "pinned", "last_post_at", "id"),
+        Index("ix_threads_latest", "status", "last_post_at", "id"),
         # The home page's site-wide pins: without it, every visit reads every thread.
         Index("ix_threads_site_pinned", "pinned_globally", "status", "last_post_at"),
     )
