@@ -6,7 +6,8 @@ this process on one request move much less).
         --database sqlite --out bench/results/cpu.jsonl
 
 Calls the forum's and the baseline's WSGI apps directly (no server, no network), as
-anonymous readers, and keeps the best of 3 runs of N requests per page. Database time
+anonymous readers, and keeps the best of 7 runs of N requests per page (the best run is
+the one the neighbours disturbed least). Database time
 spent in another process (PostgreSQL's backend) is not in these numbers; the wrk table
 has it.
 """
@@ -38,7 +39,7 @@ def cpu_ms_per_request(app, path: str, n: int) -> float:
     for _ in range(50):
         call()
     best = float("inf")
-    for _ in range(3):
+    for _ in range(7):
         began = time.process_time()
         for _ in range(n):
             call()
@@ -51,7 +52,7 @@ def main(argv=None) -> int:
     parser.add_argument("--manifest", type=Path, required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("-n", type=int, default=300)
+    parser.add_argument("-n", type=int, default=150)
     args = parser.parse_args(argv)
     manifest = json.loads(args.manifest.read_text())
 

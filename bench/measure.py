@@ -15,7 +15,6 @@ each other, p99 under 50 ms on every forum page.
 import argparse
 import http.client
 import json
-import os
 import re
 import shutil
 import subprocess

@@ -252,8 +252,7 @@ def main(argv=None) -> int:
         shaped = time.perf_counter()
 
         total = args.members + len(threads) + len(events)
-        # One transaction: all or nothing. On SQLite the file's own journal is replaced
-        # for the load (nothing to recover if it fails: run again with --reset).
+        # One transaction: all or nothing (after a failure, run again with --reset).
         with db.engine.begin() as connection, \
                 click.progressbar(length=total, label="seeding", file=sys.stderr,
                                   show_eta=True, show_percent=True) as bar:
@@ -278,7 +277,8 @@ def main(argv=None) -> int:
                        member_since + timedelta(minutes=n), approved[n])
                 if professions:
                     verified = n % VERIFIED_EVERY == 0
-                    row += (professions[n % len(professions)] if verified else None,)
+                    profession = professions[n // VERIFIED_EVERY % len(professions)]
+                    row += (profession if verified else None,)
                 users.add(row)
             users.flush()
 
