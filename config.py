@@ -38,6 +38,21 @@ class Config:
     LOGIN_LIMITS_PER_IP = "6/minute;30/hour"
     LOGIN_LIMITS_PER_ACCOUNT = "10/hour"
     REGISTER_LIMITS_PER_IP = "5/hour;20/day"
+    # Guesses of the current password on the settings page, per account (failures only).
+    PASSWORD_CHANGE_LIMITS_PER_ACCOUNT = "10/hour"
+    # memory:// counts per process: refused under gunicorn with several workers, and in
+    # production unless this is set (FORUM_ALLOW_MEMORY_RATELIMITS=1, one worker only).
+    ALLOW_MEMORY_RATELIMITS = True
+    # "Device cookie" (OWASP): a browser that logged in to an account before gets its own
+    # login-failure bucket, so strangers guessing cannot lock the owner out.
+    DEVICE_COOKIE_NAME = "forum_device"
+    DEVICE_COOKIE_DURATION = timedelta(days=365)  # Secure when SESSION_COOKIE_SECURE is
+
+    # Host names this site answers to (FORUM_TRUSTED_HOSTS='["forum.example"]' or
+    # "forum.example,www.forum.example"); any other Host header gets 400. A leading dot
+    # accepts subdomains.
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
+    REQUIRE_TRUSTED_HOSTS = False
 
     # argon2id parameters (RFC 9106 "second recommended" profile, above OWASP's minimum).
     ARGON2_TIME_COST = 3
@@ -68,6 +83,10 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS_SECONDS = 31536000
+    # Must be set: FORUM_TRUSTED_HOSTS (or FORUM_SERVER_NAME).
+    TRUSTED_HOSTS = None
+    REQUIRE_TRUSTED_HOSTS = True
+    ALLOW_MEMORY_RATELIMITS = False
     PREFERRED_URL_SCHEME = "https"
 
 

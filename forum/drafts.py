@@ -36,6 +36,11 @@ class Draft:
 _KEY = re.compile(r"[0-9a-f]{1,64}")
 
 
+def _text(value: str | None) -> str | None:
+    """The text without NUL characters, which no database column may hold."""
+    return value.replace("\x00", "") if value is not None else None
+
+
 def _key(form) -> str | None:
     key = form.get("idempotency_key", "")
     return key if _KEY.fullmatch(key) else None
@@ -50,8 +55,8 @@ def draft_from_request() -> Draft | None:
     try:
         if request.method != "POST" or not is_draft_action(request.path):
             return None
-        body = request.form.get("body", "")
-        title = request.form.get("title")
+        body = _text(request.form.get("body", ""))
+        title = _text(request.form.get("title"))
     except Exception:  # a body we cannot even parse has nothing to give back
         return None
     if not body and not title:
@@ -64,8 +69,8 @@ def draft_from_login_form(form) -> Draft | None:
     action = form.get("draft_action", "")
     if not is_draft_action(action):
         return None
-    body = form.get("draft_body", "")
-    title = form.get("draft_title")
+    body = _text(form.get("draft_body", ""))
+    title = _text(form.get("draft_title"))
     if not body and not title:
         return None
     return Draft(action=action, body=body, title=title, idempotency_key=_key(form))

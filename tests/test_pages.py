@@ -122,8 +122,10 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
         create_app("config.ProductionConfig")
     with pytest.raises(InsecureConfiguration):
         create_app("config.ProductionConfig", SECRET_KEY="short")
+    # Production also needs its host names and shared rate-limit storage (issue #8).
     app = create_app("config.ProductionConfig", SECRET_KEY="k" * 40,
-                     SQLALCHEMY_DATABASE_URI="sqlite://")
+                     SQLALCHEMY_DATABASE_URI="sqlite://", TRUSTED_HOSTS=["forum.example"],
+                     ALLOW_MEMORY_RATELIMITS=True)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
 

@@ -1,8 +1,9 @@
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
-from ..auth.services import change_password, end_all_sessions
+from ..auth.services import WRONG_PASSWORD, change_password, end_all_sessions
 from ..errors import ValidationFailed
+from ..extensions import limiter
 from ..forms import populate_errors
 from ..moderation import verification
 from ..moderation.forms import ApplicationForm
@@ -37,14 +38,27 @@ def settings():
     return _settings_page(PasswordChangeForm())
 
 
+def _password_guesses_key() -> str:
+    return f"password-change:{current_user.id if current_user.is_authenticated else '-'}"
+
+
+def _guessed_wrong(_response) -> bool:
+    return g.get("wrong_current_password", False)
+
+
+# Whoever holds a session (a borrowed laptop, a copied cookie) must not be able to find
+# the password by guessing it here: wrong guesses are counted per account, like logins.
 @bp.post("/settings/password")
 @login_required
+@limiter.limit(lambda: current_app.config["PASSWORD_CHANGE_LIMITS_PER_ACCOUNT"],
+               key_func=_password_guesses_key, deduct_when=_guessed_wrong)
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
             change_password(current_user, form.current_password.data, form.password.data)
         except ValidationFailed as failure:
+            g.wrong_current_password = ("current_password", WRONG_PASSWORD) in failure.errors
             populate_errors(form, failure)
         else:
             login_user(current_user._get_current_object())  # this device stays logged in

@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
-from flask import (current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import (current_app, flash, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..drafts import draft_from_login_form
@@ -10,9 +10,10 @@ from ..extensions import limiter
 from ..forms import populate_errors
 from ..models import INDEFINITE
 from ..usernames import lookup_key
-from . import bp
+from . import bp, devices
 from .forms import LoginForm, RegisterForm
-from .services import AccountSuspended, authenticate, register_user
+from .services import (AccountSuspended, authenticate, end_all_sessions, find_user_by_name,
+                       register_user)
 
 LOGIN_FAILED = "That name and password don't match an account."
 
@@ -45,7 +46,19 @@ def _suspension_message(until) -> str:
 
 
 def _account_key() -> str:
-    return "login-account:" + (lookup_key(request.form.get("username", "")) or "?")
+    """The bucket a login attempt's failure counts in.
+
+    A browser holding a device cookie for the named account (it logged in to it before)
+    has a bucket of its own; every other attempt on the account shares one. So strangers
+    guessing lock out strangers, not the owner.
+    """
+    username = request.form.get("username", "")
+    if devices.has_device_cookie():
+        user = find_user_by_name(username)
+        nonce = devices.device_nonce(user.id) if user is not None else None
+        if nonce is not None:
+            return f"login-device:{user.id}:{nonce}"
+    return "login-account:" + (lookup_key(username) or "?")
 
 
 def _login_failed(response) -> bool:
@@ -75,15 +88,19 @@ def login():
             login_user(user, remember=form.remember.data)
             if draft is not None:
                 # They were writing when their session ran out: offer the text back.
-                return render_template("errors/resubmit.html", draft=draft, reason="resumed")
-            flash(f"Welcome back, {user.username}.", "success")
-            return redirect(safe_next(form.next.data) or url_for("pages.home"))
+                response = make_response(render_template("errors/resubmit.html", draft=draft,
+                                                         reason="resumed"))
+            else:
+                flash(f"Welcome back, {user.username}.", "success")
+                response = redirect(safe_next(form.next.data) or url_for("pages.home"))
+            return devices.remember_device(response, user.id)
     return render_template("auth/login.html", form=form, draft=draft)
 
 
+# Every attempt counts, failed ones too: "that e-mail address is taken" tells whether an
+# address belongs to a member, so the number of questions must be bounded.
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMITS_PER_IP"], methods=["POST"],
-               deduct_when=lambda response: response.status_code == 302)
+@limiter.limit(lambda: current_app.config["REGISTER_LIMITS_PER_IP"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
@@ -97,14 +114,19 @@ def register():
             _fresh_session()
             login_user(user)
             flash(f"Welcome, {user.username}. You can post now.", "success")
-            return redirect(url_for("pages.home"))
+            return devices.remember_device(redirect(url_for("pages.home")), user.id)
     return render_template("auth/register.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    # A copied session or "remember me" cookie must stop working too, and cookies hold no
+    # per-login id to revoke: bumping the account's session version ends its sessions on
+    # every device. Clear the session before logout_user(), which marks the remember
+    # cookie for deletion in it.
+    end_all_sessions(current_user._get_current_object())
     session.clear()
+    logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("pages.home"))

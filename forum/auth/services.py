@@ -18,6 +18,7 @@ class AccountSuspended(Exception):
 
 NAME_TAKEN = "That name is taken, or looks too much like one that is. Try another."
 EMAIL_TAKEN = "An account already uses that e-mail address."
+WRONG_PASSWORD = "That is not your current password."
 
 
 def normalize_email(raw: str) -> str:
@@ -114,7 +115,7 @@ def end_all_sessions(user: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise ValidationFailed([("current_password", "That is not your current password.")])
+        raise ValidationFailed([("current_password", WRONG_PASSWORD)])
     check_password_rules(new)
     user.password_hash = hash_password(new)
     user.session_version += 1
