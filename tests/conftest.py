@@ -8,7 +8,7 @@ from sqlalchemy import event, inspect, text
 
 from forum import create_app
 from forum.extensions import db, limiter
-from forum.models import Role
+from forum.models import Profession, Role
 
 from . import factories
 
@@ -117,7 +117,11 @@ def bob(app):
 
 @pytest.fixture
 def tess(app):
-    return factories.make_user("tess")
+    """A member with a verified therapist's badge: a label of trust, not a permission."""
+    user = factories.make_user("tess")
+    user.verified_profession = Profession.THERAPIST
+    db.session.commit()
+    return user
 
 
 @pytest.fixture
