@@ -3,8 +3,7 @@
 Each test runs the allowed branch (the state changes and one log row is written), then
 the refused one: the error names the problem, and the database is exactly as it was
 (no log row, no notification, no changed column) with nothing left pending in the
-session. Branches the services do not refuse yet are strict xfails: they pass once the
-check exists.
+session.
 """
 from contextlib import contextmanager
 
@@ -294,8 +293,6 @@ def test_removing_a_resource_twice_is_refused(app, mia):
         resources.remove_resource(mia, first, reason="Retracted again")
 
 
-@pytest.mark.xfail(strict=True, reason="move_resource does not check removed_at: a removed "
-                   "entry is not among its siblings, so siblings.index() raises ValueError")
 def test_moving_a_removed_resource_is_refused(app, mia):
     first, _ = _two_resources(mia)
     resources.remove_resource(mia, first, reason="Retracted")
@@ -303,8 +300,6 @@ def test_moving_a_removed_resource_is_refused(app, mia):
         resources.move_resource(mia, first, direction="down")
 
 
-@pytest.mark.xfail(strict=True, reason="set_pinned does not check whether the resource is "
-                   "already pinned: it logs a second 'pinned a resource'")
 def test_pinning_a_pinned_resource_is_refused(app, mia):
     first, _ = _two_resources(mia)
     count = _log_count()
@@ -317,16 +312,12 @@ def test_pinning_a_pinned_resource_is_refused(app, mia):
         resources.set_pinned(mia, first, True, reason="Again")
 
 
-@pytest.mark.xfail(strict=True, reason="set_pinned(False) does not check whether the "
-                   "resource is pinned: it logs 'unpinned a resource' that was never pinned")
 def test_unpinning_an_unpinned_resource_is_refused(app, mia):
     first, _ = _two_resources(mia)
     with refused(field="reason", says="not pinned"):
         resources.set_pinned(mia, first, False, reason="Tidy up")
 
 
-@pytest.mark.xfail(strict=True, reason="set_pinned does not check removed_at: a removed "
-                   "resource can be pinned again (and logged as pinned)")
 def test_pinning_a_removed_resource_is_refused(app, mia):
     first, _ = _two_resources(mia)
     resources.remove_resource(mia, first, reason="Retracted")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ..errors import ValidationFailed, require
 from ..extensions import db
 from ..models import Action, Evidence, ModerationAction, Resource, Section, utcnow
-from ..moderation.log import clean_reason, log_action
+from ..modlog import clean_reason, log_action
 from ..permissions import can_moderate
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
@@ -82,6 +82,9 @@ def move_resource(moderator, resource: Resource, *, direction: str) -> Moderatio
     require(can_moderate(moderator))
     if direction not in ("up", "down"):
         raise ValidationFailed([("direction", "Move up or down.")])
+    if resource.removed_at is not None:
+        raise ValidationFailed([("direction", "This resource was removed; it has no place "
+                                              "in the list.")])
     siblings = list(db.session.scalars(
         select(Resource).where(Resource.section == resource.section,
                                Resource.removed_at.is_(None))
@@ -105,6 +108,11 @@ def set_pinned(moderator, resource: Resource, pinned: bool, *, reason: str = "")
     require(can_moderate(moderator))
     reason = clean_reason(reason, required=False,
                           default="Pinned for newcomers." if pinned else "Unpinned.")
+    if resource.removed_at is not None:
+        raise ValidationFailed([("reason", "This resource was removed; restore it first.")])
+    if resource.pinned == pinned:
+        raise ValidationFailed([("reason", "This resource is already pinned." if pinned
+                                           else "This resource is not pinned.")])
     resource.pinned = pinned
     entry = log_action(moderator, Action.PIN_RESOURCE if pinned else Action.UNPIN_RESOURCE,
                        reason=reason, resource=resource)
