@@ -67,7 +67,13 @@ class Config:
     # a post flagged by this many different members is hidden until reviewed.
     APPROVAL_THRESHOLD = 1
     AUTO_HIDE_FLAGS = 3
+    # Per member (forum/ratelimits.py); new accounts get the NEW_MEMBER_* limits.
+    POST_LIMITS = "6/minute;60/hour;300/day"
+    NEW_MEMBER_POST_LIMITS = "3/minute;15/hour;40/day"
+    EDIT_LIMITS = "10/minute;100/hour"
+    NEW_MEMBER_EDIT_LIMITS = "4/minute;30/hour"
     FLAG_LIMITS = "10/hour;30/day"
+    NEW_MEMBER_FLAG_LIMITS = "3/hour;10/day"
 
     POSTS_PER_PAGE = 20
     THREADS_PER_PAGE = 30
@@ -100,3 +106,6 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     WTF_CSRF_ENABLED = False  # a few tests turn it back on to test it for real
+    # Tests post fast from one account; tests/test_write_limits.py checks the real limits.
+    POST_LIMITS = NEW_MEMBER_POST_LIMITS = "1000/minute"
+    EDIT_LIMITS = NEW_MEMBER_EDIT_LIMITS = "1000/minute"

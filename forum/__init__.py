@@ -6,6 +6,7 @@ from flask import Flask
 from . import cli, errors, extensions, security, templating
 from .accounts import bp as accounts_bp
 from .auth import bp as auth_bp
+from .flags import bp as flags_bp
 from .moderation import bp as moderation_bp
 from .moderation.public import public_bp as modlog_bp
 from .notifications import bp as notifications_bp
@@ -28,7 +29,7 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
     security.check_config(app)
 
     extensions.init_app(app)
-    for bp in (pages_bp, auth_bp, threads_bp, accounts_bp, moderation_bp, modlog_bp,
+    for bp in (pages_bp, auth_bp, threads_bp, flags_bp, accounts_bp, moderation_bp, modlog_bp,
                notifications_bp, resources_bp):
         app.register_blueprint(bp)
     for module in (errors, security, templating, cli):

@@ -95,6 +95,15 @@ def init_app(app: Flask) -> None:
         return render_template("errors/resubmit.html", draft=draft_from_request(),
                                reason="database"), 503
 
+    @app.errorhandler(429)
+    def too_many(_error):
+        # A member who posts too fast keeps what they wrote: it comes back ready to send.
+        draft = draft_from_request()
+        if draft is not None:
+            return render_template("errors/resubmit.html", draft=draft,
+                                   reason="too_fast"), 429
+        return render_error(429)
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         return render_error(error.code or 500)

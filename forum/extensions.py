@@ -1,5 +1,5 @@
 """Extension objects, created unbound and attached to the app in `init_app`."""
-from flask import Flask, request, has_request_context
+from flask import Flask, current_app, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -7,7 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names, so Alembic migrations can drop and alter them by name.
 NAMING_CONVENTION = {
@@ -64,5 +64,56 @@ def _tune_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        writing = not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _takes_write_lock() else "BEGIN")
+
+
+def _takes_write_lock() -> bool:
+    if not has_request_context():
+        return True  # the CLI, tests, background work: write at once
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if g.get("forum_writing"):
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "reads_before_writing", False)
+
+
+def reads_before_writing(view):
+    """Mark a POST view whose service does slow work (rendering markdown) before it writes.
+
+    On SQLite such a request reads in an ordinary deferred transaction, so other writers
+    are not kept waiting while it renders; the service calls `begin_writing()` when it has
+    everything ready, and only then takes the database's single write lock.
+    """
+    view.reads_before_writing = True
+    return view
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _writing_done(_session) -> None:
+    # Whatever this request reads after its write (the redirect's page number) reads again.
+    if has_request_context():
+        g.pop("forum_writing", None)
+
+
+def begin_writing() -> None:
+    """From here on this request writes: on SQLite, end the read transaction (keeping the
+    objects it loaded) so the next statement begins with BEGIN IMMEDIATE.
+
+    Why not just write in the read transaction: SQLite refuses (at once, whatever the
+    busy timeout) to turn a read transaction into a write one when another connection has
+    written since it began. Elsewhere (PostgreSQL) this does nothing: its row locks
+    already let readers and writers overlap.
+    """
+    if not has_request_context() or g.get("forum_writing"):
+        return
+    session = db.session()
+    if (session.get_bind().dialect.name == "sqlite" and session.in_transaction()
+            and not (session.new or session.dirty or session.deleted)):
+        session.expire_on_commit = False
+        try:
+            session.commit()  # the read transaction (its objects stay loaded)
+        finally:
+            session.expire_on_commit = True
+    g.forum_writing = True  # after the commit above, whose listener clears it

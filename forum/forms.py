@@ -32,3 +32,7 @@ class IdempotentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         if not self.idempotency_key.data:
             self.idempotency_key.data = new_idempotency_key()
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with nothing but its CSRF token (delete, log out everywhere ...)."""

@@ -4,10 +4,18 @@ Every function is a pure question about a user and an object: no request, no wri
 Views, services and templates all ask these (they are Jinja globals too).
 """
 from datetime import timedelta
+from enum import StrEnum
 
-from .models import Post, PostStatus, Thread, utcnow
+from .models import Post, PostStatus, Role, Thread, utcnow
 
 NEW_ACCOUNT_LINK_HOLD = timedelta(hours=24)
+# A flag counts towards hiding a post automatically only from a member with standing:
+# an account at least this old with at least one approved post. Fresh accounts' flags still
+# reach the queue; they just cannot take a post down on their own.
+FLAG_STANDING_AGE = timedelta(hours=24)
+# Silences and suspensions last 1 day to about ten years, or (suspensions) until further
+# notice. A longer number is almost certainly a typo for "indefinitely".
+MAX_SANCTION_DAYS = 3650
 
 # Statuses anyone may see; the rest are seen by the post's author and moderators only.
 PUBLIC_STATUSES = (PostStatus.PUBLISHED, PostStatus.DELETED)
@@ -74,6 +82,14 @@ def can_edit_post(user, post: Post) -> bool:
     return not post.thread.is_locked
 
 
+def can_see_history(user, post: Post) -> bool:
+    """Earlier versions may hold what the author removed on purpose: the author and the
+    moderators only."""
+    if post.status == PostStatus.DELETED and not is_moderator(user):
+        return False
+    return is_author(user, post) or is_moderator(user)
+
+
 def can_delete_post(user, post: Post) -> bool:
     if not user.is_authenticated or user.is_suspended:
         return False
@@ -83,7 +99,12 @@ def can_delete_post(user, post: Post) -> bool:
 
 
 def can_quote(user, post: Post, thread: Thread) -> bool:
-    return post.status == PostStatus.PUBLISHED and can_reply(user, thread)
+    """Quote `post` in a reply to `thread`: a published post of that very thread."""
+    if post.status != PostStatus.PUBLISHED:
+        return False
+    if post.thread_id != thread.id:
+        return False
+    return can_reply(user, thread)
 
 
 # --- moderation ------------------------------------------------------------------
@@ -93,8 +114,60 @@ def can_moderate(user) -> bool:
     return is_moderator(user) and not user.is_suspended
 
 
+def can_edit_as_moderator(user, post: Post) -> bool:
+    """Edit someone's post (e.g. to remove a phone number). A deleted post is its author's
+    decision: nobody edits it."""
+    return can_moderate(user) and post.status != PostStatus.DELETED
+
+
+class Move(StrEnum):
+    """What a moderator can do to a post's status."""
+    APPROVE = "approve"
+    REJECT = "reject"
+    HIDE = "hide"
+    RESTORE = "restore"
+
+
+# The post state machine, for moderators: from each status, the moves that make sense.
+_MOVES = {
+    PostStatus.PENDING: (Move.APPROVE, Move.REJECT),
+    PostStatus.PUBLISHED: (Move.HIDE,),
+    PostStatus.HIDDEN: (Move.RESTORE,),
+    PostStatus.REJECTED: (Move.RESTORE,),
+    PostStatus.DELETED: (),
+}
+
+
+def status_moves(user, post: Post) -> tuple[Move, ...]:
+    """The status changes `user` may make to `post` now (templates loop over these)."""
+    if not can_moderate(user):
+        return ()
+    return _MOVES[PostStatus(post.status)]
+
+
+def can_move_post(user, post: Post, move: str) -> bool:
+    return move in status_moves(user, post)
+
+
 def can_change_roles(user) -> bool:
     return can_moderate(user) and user.is_admin
+
+
+def can_change_role(user, member, role: str) -> bool:
+    """Give `member` the role `role`: admins, for someone else, to a role they lack."""
+    if not can_change_roles(user):
+        return False
+    if member.id == user.id:
+        return False  # another admin must do it: no one promotes or demotes themselves
+    return role in tuple(Role) and role != member.role
+
+
+def is_valid_sanction_length(days: int | None, *, indefinitely: bool, kind: str) -> bool:
+    """Silences need a number of days; suspensions a number of days or "indefinitely",
+    never both."""
+    if indefinitely:
+        return kind == "suspend" and days is None
+    return days is not None and 1 <= days <= MAX_SANCTION_DAYS
 
 
 def can_sanction(moderator, member) -> bool:
@@ -115,13 +188,64 @@ def can_flag(user, post: Post) -> bool:
     return post.author_id != user.id
 
 
+def is_new_member(user) -> bool:
+    """A fresh account: under a day old, or none of its posts approved yet. New members
+    get stricter limits on posting, editing and flagging (config NEW_MEMBER_*)."""
+    if user.approved_post_count < 1:
+        return True
+    return utcnow() - user.created_at < FLAG_STANDING_AGE
+
+
+def has_flagging_standing(user) -> bool:
+    """Whether this member's flag counts towards hiding a post automatically."""
+    if user.approved_post_count < 1:
+        return False
+    return utcnow() - user.created_at >= FLAG_STANDING_AGE
+
+
+def can_be_auto_hidden(post: Post) -> bool:
+    """Flags alone never take down a moderator's or an admin's post: a moderator decides."""
+    author = post.author
+    return author is None or not author.is_moderator
+
+
+class HoldReason(StrEnum):
+    """Why a post (or an edit) waits for a moderator; each is explained to its author."""
+    CATEGORY = "category"                  # this category reviews every post
+    FIRST_POSTS = "first_posts"            # new members' first posts are read first
+    NEW_ACCOUNT_LINK = "new_account_link"  # a link from an account under a day old
+    MODERATOR_EDITED = "moderator_edited"  # a moderator changed this text or title
+
+
+def review_reason(author, category, has_link: bool, *, threshold: int) -> HoldReason | None:
+    """Why a new post waits for a moderator before anyone else sees it, or None."""
+    if is_moderator(author):
+        return None
+    if category.requires_approval:
+        return HoldReason.CATEGORY
+    if author.approved_post_count < threshold:
+        return HoldReason.FIRST_POSTS
+    # Links from accounts younger than a day are the usual shape of spam.
+    if has_link and utcnow() - author.created_at < NEW_ACCOUNT_LINK_HOLD:
+        return HoldReason.NEW_ACCOUNT_LINK
+    return None
+
+
+def edit_review_reason(author, post: Post, *, has_link: bool, title_changed: bool,
+                       threshold: int) -> HoldReason | None:
+    """Why an edit of a published post waits for a moderator (readers keep the earlier
+    version meanwhile), or None: the rules of a new post, and after a moderator changed
+    the text or the thread's title, the author's next change to it."""
+    reason = review_reason(author, post.thread.category, has_link, threshold=threshold)
+    if reason is not None or is_moderator(author):
+        return reason
+    if post.edit_needs_review:
+        return HoldReason.MODERATOR_EDITED
+    if title_changed and post.thread.title_needs_review:
+        return HoldReason.MODERATOR_EDITED
+    return None
+
+
 def must_be_reviewed(author, category, has_link: bool, *, threshold: int) -> bool:
     """Whether a new post waits for a moderator before anyone else sees it."""
-    if is_moderator(author):
-        return False
-    if category.requires_approval:
-        return True
-    if author.approved_post_count < threshold:
-        return True
-    # Links from accounts younger than a day are the usual shape of spam.
-    return has_link and utcnow() - author.created_at < NEW_ACCOUNT_LINK_HOLD
+    return review_reason(author, category, has_link, threshold=threshold) is not None

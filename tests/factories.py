@@ -39,11 +39,12 @@ def make_category(slug: str = "experiences", name: str = "Experiences with baclo
 def make_thread(author, category=None, *, title: str = "Three months at 90 mg",
                 body: str = "Cravings are **much** lower.", replies: int = 0, replier=None):
     """A thread; `replies` more posts by `replier` (default: the author)."""
-    post = services.create_thread(author, category or make_category(), title=title, body=body)
+    post = services.create_thread(author, category or make_category(), title=title,
+                                  body=body).post
     for n in range(replies):
         services.reply(replier or author, post.thread, body=f"Reply number {n + 1}.")
     return post.thread
 
 
 def make_post(author, thread, body: str = "Thank you for sharing this."):
-    return services.reply(author, thread, body=body)
+    return services.reply(author, thread, body=body).post

@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from forum.auth import services
-from forum.auth.routes import safe_next
+from forum.redirects import safe_next
 from forum.errors import ValidationFailed
 from forum.extensions import db
 from forum.models import User, utcnow

@@ -32,9 +32,9 @@ def late_check(monkeypatch):
 
 def test_reply_racing_its_copy_returns_the_saved_post(app, alice, late_check):
     thread = make_thread(alice)
-    first = services.reply(alice, thread, body="Only once", idempotency_key=KEY)
+    first = services.reply(alice, thread, body="Only once", idempotency_key=KEY).post
     late_check.clear()
-    again = services.reply(alice, thread, body="Only once", idempotency_key=KEY)
+    again = services.reply(alice, thread, body="Only once", idempotency_key=KEY).post
     assert again.id == first.id
     assert db.session.query(Post).filter_by(idempotency_key=KEY).count() == 1
     refreshed = db.session.get(Thread, thread.id)
@@ -44,10 +44,10 @@ def test_reply_racing_its_copy_returns_the_saved_post(app, alice, late_check):
 def test_new_thread_racing_its_copy_returns_the_saved_post(app, alice, late_check):
     category = make_category()
     first = services.create_thread(alice, category, title="Only one thread",
-                                   body="Only once", idempotency_key=KEY)
+                                   body="Only once", idempotency_key=KEY).post
     late_check.clear()
     again = services.create_thread(alice, category, title="Only one thread",
-                                   body="Only once", idempotency_key=KEY)
+                                   body="Only once", idempotency_key=KEY).post
     assert again.id == first.id
     assert db.session.query(Thread).count() == 1
     db.session.refresh(category)

@@ -9,6 +9,7 @@ from forum.errors import PermissionDenied, ValidationFailed
 from forum.extensions import db
 from forum.models import (Action, Category, Flag, ModerationAction, Notification, Post,
                           PostStatus, Role, Thread, User)
+from forum.flags import services as flags
 from forum.moderation import queries, sanctions, services
 from forum.threads import services as thread_services
 
@@ -185,16 +186,16 @@ def test_who_may_flag(app, alice, who, allowed):
             "silenced": make_user("sam", silenced=True),
             "mia": make_user("mia", role=Role.MODERATOR)}[who]
     if allowed:
-        services.flag_post(user, post, reason="spam")
+        flags.flag_post(user, post, reason="spam")
     else:
         with pytest.raises(PermissionDenied):
-            services.flag_post(user, post, reason="spam")
+            flags.flag_post(user, post, reason="spam")
 
 
 def test_members_see_their_flags_in_settings(app, login, alice, bob):
     thread = make_thread(alice)
     post = db.session.query(Post).filter_by(thread_id=thread.id).one()
-    services.flag_post(bob, post, reason="misinformation", note="The trial says otherwise")
+    flags.flag_post(bob, post, reason="misinformation", note="The trial says otherwise")
     page = login(bob).get("/settings").get_data(as_text=True)
     assert "Misinformation" in page and "waiting for a moderator" in page
 
@@ -212,10 +213,10 @@ def test_auto_hide_at_three_flags_from_different_members(app, login, alice):
     thread = make_thread(alice, replies=1)
     post = db.session.query(Post).filter_by(thread_id=thread.id, position=2).one()
     flaggers = [make_user(f"flagger{n}") for n in range(3)]
-    services.flag_post(flaggers[0], post, reason="harmful")
-    services.flag_post(flaggers[1], post, reason="harmful")
+    flags.flag_post(flaggers[0], post, reason="harmful")
+    flags.flag_post(flaggers[1], post, reason="harmful")
     assert post.status == PostStatus.PUBLISHED
-    services.flag_post(flaggers[2], post, reason="spam")
+    flags.flag_post(flaggers[2], post, reason="spam")
     assert post.status == PostStatus.HIDDEN
     [entry] = _log_rows(post_id=post.id, action=Action.HIDE)
     assert entry.actor_id is None and "3 members" in entry.reason
@@ -235,10 +236,10 @@ def test_queue_order_at_risk_then_most_flags_then_oldest(app, alice, mia):
     newbie = make_user("newbie", new=True)
     held = make_post(newbie, thread)                                   # no flags, older
     held_later = make_post(newbie, thread)                             # no flags, newer
-    services.flag_post(members[0], posts[1], reason="spam")            # one flag
-    services.flag_post(members[0], posts[2], reason="spam")            # two flags
-    services.flag_post(members[1], posts[2], reason="harmful")
-    services.flag_post(members[1], posts[3], reason="at_risk")         # at risk, one flag
+    flags.flag_post(members[0], posts[1], reason="spam")            # one flag
+    flags.flag_post(members[0], posts[2], reason="spam")            # two flags
+    flags.flag_post(members[1], posts[2], reason="harmful")
+    flags.flag_post(members[1], posts[3], reason="at_risk")         # at risk, one flag
     order = [item.post.id for item in queries.list_queue()]
     assert order == [posts[3].id, posts[2].id, posts[1].id, held.id, held_later.id]
     assert queries.count_waiting() == 5
@@ -247,7 +248,7 @@ def test_queue_order_at_risk_then_most_flags_then_oldest(app, alice, mia):
 def test_queue_page_shows_history_and_flags(app, login, alice, mia):
     thread = make_thread(alice, replies=1)
     post = db.session.query(Post).filter_by(thread_id=thread.id, position=2).one()
-    services.flag_post(make_user("bob"), post, reason="at_risk", note="They sound desperate")
+    flags.flag_post(make_user("bob"), post, reason="at_risk", note="They sound desperate")
     page = login(mia).get("/mod/queue").get_data(as_text=True)
     assert "Someone may be at risk" in page and "They sound desperate" in page
     assert "published post" in page and "joined" in page
@@ -272,7 +273,7 @@ def test_suspension_ends_the_session_and_login(app, mia):
     client = app.test_client()
     assert client.post("/login", data={"username": "fred", "password": PASSWORD}).status_code == 302
     assert client.get("/settings").status_code == 200
-    sanctions.suspend_user(mia, fred, days=None, reason="Repeated harassment")
+    sanctions.suspend_user(mia, fred, indefinitely=True, reason="Repeated harassment")
     assert client.get("/settings").status_code == 302
     page = client.post("/login", data={"username": "fred", "password": PASSWORD})
     assert page.status_code == 200 and "suspended" in page.get_data(as_text=True)
@@ -375,8 +376,20 @@ def test_every_action_writes_exactly_one_log_row(app, alice, mia, ada):
         (Action.RENAME, lambda: sanctions.rename_thread(mia, thread, title="Renamed!", reason="r")),
         (Action.CHANGE_ROLE, lambda: sanctions.change_role(ada, fred, "moderator", reason="r")),
     ]
+    first = db.session.query(Post).filter_by(thread_id=thread.id, position=1).one()
+    extra = make_post(alice, thread)
+    # After the moderator's edit (and rename) above, alice's next change waits for review.
+    steps += [
+        (Action.APPROVE_EDIT, lambda: services.approve_edit(
+            mia, thread_services.edit_post(alice, reply, body="My words again").proposal)),
+        (Action.REJECT_EDIT, lambda: services.reject_edit(
+            mia, thread_services.edit_post(alice, first, body=first.body,
+                                           title="The old title back").proposal, reason="r")),
+        (Action.CLOSE_FLAGS, lambda: (flags.flag_post(ada, extra, reason="spam"),
+                                      thread_services.delete_post(alice, extra))),
+    ]
     bob = make_user("bob")
-    steps.append((Action.DISMISS_FLAGS, lambda: (services.flag_post(bob, reply, reason="spam"),
+    steps.append((Action.DISMISS_FLAGS, lambda: (flags.flag_post(bob, reply, reason="spam"),
                                                  services.dismiss_flags(mia, reply))))
     from forum.moderation import verification
     from forum.resources import services as resources
@@ -430,7 +443,7 @@ def test_public_log_never_shows_private_details(app, login, alice, mia):
     posts[1].body = posts[1].body_html = "SECRET-HIDDEN-TEXT"
     db.session.commit()
     bob = make_user("bob")
-    services.flag_post(bob, posts[2], reason="at_risk", note="SECRET-FLAG-NOTE")
+    flags.flag_post(bob, posts[2], reason="at_risk", note="SECRET-FLAG-NOTE")
     services.hide_post(mia, posts[1], reason="Dosing instructions")
     services.dismiss_flags(mia, posts[2], reason="SECRET-DISMISS-REASON")
     newbie = make_user("newbie", new=True)

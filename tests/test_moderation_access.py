@@ -35,7 +35,7 @@ def _persona(name):
 def _moderation_urls(app):
     """Every moderation endpoint with sample arguments filled in."""
     samples = {"post_id": 1, "thread_id": 1, "user_id": 1, "resource_id": 1,
-               "application_id": 1, "verb": None}
+               "application_id": 1, "edit_id": 1, "verb": None}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("moderation."):
             continue
@@ -83,7 +83,7 @@ def _setup():
     thread = make_thread(author, replies=1)
     newbie = make_user("newbie", new=True)
     from forum.threads import services as thread_services
-    pending = thread_services.reply(newbie, thread, body="held reply")
+    pending = thread_services.reply(newbie, thread, body="held reply").post
     published = db.session.query(Post).filter_by(thread_id=thread.id, position=2).one()
     return dict(author=author, thread=thread, pending=pending, published=published,
                 target=make_user("target"), other=make_category("other", "Other"))
@@ -93,12 +93,13 @@ ACTIONS = {
     "approve": lambda u, s: services.approve_post(u, s["pending"]),
     "reject": lambda u, s: services.reject_post(u, s["pending"], reason="Off topic"),
     "hide": lambda u, s: services.hide_post(u, s["published"], reason="Dosing advice"),
-    "restore": lambda u, s: (services.hide_post(None, s["published"], reason="auto"),
+    "restore": lambda u, s: (services.hide_post(_persona("ada"), s["published"], reason="x"),
                              services.restore_post(u, s["published"], reason="Fine")),
     "edit": lambda u, s: services.moderator_edit_post(u, s["published"], body="[removed]",
                                                       reason="Phone number"),
     "silence": lambda u, s: sanctions.silence_user(u, s["target"], days=3, reason="Heated"),
-    "suspend": lambda u, s: sanctions.suspend_user(u, s["target"], days=None, reason="Spam"),
+    "suspend": lambda u, s: sanctions.suspend_user(u, s["target"], indefinitely=True,
+                                                   reason="Spam"),
     "lift": lambda u, s: (sanctions.silence_user(_persona("ada"), s["target"], days=1,
                                                  reason="x"),
                           sanctions.lift_sanction(u, s["target"], reason="Apologised")),

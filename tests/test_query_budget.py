@@ -79,3 +79,44 @@ def test_home_page_queries(app, alice, count_queries):
     for n in range(15):
         make_thread(alice, category, title=f"Thread number {n}")
     assert _queries_for(app.test_client(), "/", count_queries) == 4  # categories, pinned threads, pinned resources, latest
+
+
+def test_a_moderators_thread_page_costs_two_queries_more(app, login, alice, mia, count_queries):
+    thread = make_thread(alice, replies=3)
+    # thread, posts, the viewer, the queue's waiting count (nav), the move-to categories
+    assert _queries_for(login(mia), f"/t/{thread.id}", count_queries) == 5
+
+
+def _queries_for_post(client, url, data, count_queries):
+    with count_queries() as queries:
+        response = client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return queries
+
+
+def test_a_reply_post_runs_a_fixed_number_of_queries(app, login, alice, bob, count_queries):
+    thread = make_thread(alice, replies=30)
+    client = login(bob)
+    counts = []
+    for n in range(2):
+        queries = _queries_for_post(client, f"/t/{thread.id}/reply",
+                                    {"body": f"Same here, week {n}.", "idempotency_key": f"{n:02x}" * 16},
+                                    count_queries)
+        counts.append(len(queries))
+    # viewer, thread, idempotency check, crisis phrases, next position, counters, INSERT,
+    # then the post and the viewer again (expired by the commit) for the redirect
+    assert counts == [REPLY_POST_QUERIES, REPLY_POST_QUERIES]
+
+
+def test_a_new_thread_post_runs_a_fixed_number_of_queries(app, login, alice, count_queries):
+    category = make_category()
+    client = login(alice)
+    queries = _queries_for_post(client, f"/c/{category.slug}/new",
+                                {"title": "A question about sleep", "body": "Anyone else?",
+                                 "idempotency_key": "ab" * 16}, count_queries)
+    assert len(queries) == NEW_THREAD_POST_QUERIES
+
+
+# Before the post lifecycle (crisis language read twice, the thread reloaded): 10 and 11.
+REPLY_POST_QUERIES = 9
+NEW_THREAD_POST_QUERIES = 9

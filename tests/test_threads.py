@@ -15,7 +15,7 @@ from .factories import make_post, make_thread, make_user
 
 def test_create_thread_stores_safe_html_and_counts(app, alice, category):
     post = services.create_thread(alice, category, title="  Week one   at 30 mg ",
-                                  body="**Better** sleep <script>alert(1)</script>")
+                                  body="**Better** sleep <script>alert(1)</script>").post
     thread = post.thread
     assert thread.title == "Week one at 30 mg"
     assert post.position == 1 and thread.last_position == 1 and thread.post_count == 1
@@ -59,8 +59,10 @@ def test_body_length(app, alice, body, ok):
 
 def test_same_idempotency_key_makes_one_post(app, alice):
     thread = make_thread(alice)
-    first = services.reply(alice, thread, body="Hello", idempotency_key="ab" * 16)
+    first = services.reply(alice, thread, body="Hello", idempotency_key="ab" * 16).post
     again = services.reply(alice, thread, body="Hello", idempotency_key="ab" * 16)
+    assert again.repeated
+    again = again.post
     assert first.id == again.id
     assert db.session.query(Post).filter_by(thread_id=thread.id).count() == 2
 
@@ -149,7 +151,7 @@ def test_who_may_reply(app, persona, name, allowed):
     thread = make_thread(make_user("carol"))
     user = persona(name)
     if allowed:
-        assert services.reply(user, thread, body="hello").id
+        assert services.reply(user, thread, body="hello").post.id
     else:
         with pytest.raises(PermissionDenied):
             services.reply(user, thread, body="hello")

@@ -8,8 +8,8 @@ from ..forms import populate_errors
 from ..moderation import verification
 from ..moderation.forms import ApplicationForm
 from ..moderation.queries import list_sanctions
-from ..moderation.services import list_own_flags
-from ..threads.forms import ConfirmForm
+from ..flags.queries import list_own_flags
+from ..forms import ConfirmForm
 from . import bp, queries
 from .forms import PasswordChangeForm
 

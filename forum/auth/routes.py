@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import (current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,7 +6,8 @@ from ..drafts import draft_from_login_form
 from ..errors import ValidationFailed
 from ..extensions import limiter
 from ..forms import populate_errors
-from ..models import INDEFINITE
+from ..models import is_indefinite
+from ..redirects import safe_next
 from ..usernames import lookup_key
 from . import bp, devices
 from .forms import LoginForm, RegisterForm
@@ -16,18 +15,6 @@ from .services import (AccountSuspended, authenticate, end_all_sessions, find_us
                        register_user)
 
 LOGIN_FAILED = "That name and password don't match an account."
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _fresh_session() -> None:
@@ -38,7 +25,7 @@ def _fresh_session() -> None:
 
 
 def _suspension_message(until) -> str:
-    if until >= INDEFINITE:
+    if is_indefinite(until):
         return ("This account is suspended until further notice. A moderator's reason was "
                 "sent to your notifications; you can ask the moderators to review it.")
     return (f"This account is suspended until {until:%-d %B %Y}. Your settings page will "

@@ -1,12 +1,11 @@
 """The data model; import models from here."""
 from .base import utcnow
-from .board import Category, Post, PostStatus, Revision, Thread
+from .board import Category, EditStatus, Post, PostStatus, ProposedEdit, Revision, Thread
 from .moderation import (ACTION_LABELS, FLAG_REASON_LABELS, PUBLIC_ACTIONS, Action, Flag,
                          FlagReason, ModerationAction, Notification, NotificationKind)
-from .resource import (EVIDENCE_LABELS, PROFESSION_LABELS, SECTION_LABELS, Evidence,
-                       Profession, ProfessionalApplication, Resource, SafetyPhrase, Section)
-from .user import INDEFINITE, Role, User
+from .resource import (EVIDENCE_LABELS, SECTION_LABELS, Evidence, ProfessionalApplication, Resource, SafetyPhrase, Section)
+from .user import INDEFINITE, PROFESSION_LABELS, Profession, Role, User, is_indefinite
 
 __all__ = ["INDEFINITE", "EVIDENCE_LABELS", "PROFESSION_LABELS", "SECTION_LABELS", "Evidence", "Profession",
            "ProfessionalApplication", "Resource", "SafetyPhrase", "Section", "ACTION_LABELS", "Action", "FLAG_REASON_LABELS", "Flag", "FlagReason",
-           "ModerationAction", "Notification", "NotificationKind", "PUBLIC_ACTIONS", "Category", "Post", "PostStatus", "Revision", "Role", "Thread", "User", "utcnow"]
+           "ModerationAction", "Notification", "NotificationKind", "PUBLIC_ACTIONS", "Category", "EditStatus", "Post", "PostStatus", "ProposedEdit", "Revision", "is_indefinite", "Role", "Thread", "User", "utcnow"]

@@ -68,6 +68,9 @@ class Thread(db.Model):
     # Pinned site-wide: listed at the top of the home page.
     pinned_globally: Mapped[bool] = mapped_column(Boolean, default=False)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a moderator renames the thread: the author's next change of the title waits
+    # for review (so a removed phone number cannot be put straight back).
+    title_needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -105,6 +108,11 @@ class Post(db.Model):
     mentions_dose: Mapped[bool] = mapped_column(Boolean, default=False)
     # From the form: a double click or a retried request finds the post already made.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Set when a moderator edits the post: the author's next edit waits for review.
+    edit_needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An edit of this (published) post is waiting for a moderator; readers see the text
+    # above until it is approved. The proposed text is in `proposed_edits`.
+    edit_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()
@@ -133,3 +141,41 @@ class Revision(db.Model):
 
     post: Mapped[Post] = relationship()
     editor: Mapped[User | None] = relationship()
+
+
+class EditStatus(StrEnum):
+    PENDING = "pending"      # waiting for a moderator
+    APPROVED = "approved"    # applied to the post (the text it replaced became a Revision)
+    REJECTED = "rejected"    # not applied; kept, and readable by its author
+    WITHDRAWN = "withdrawn"  # replaced by a newer edit, or the post was deleted
+
+
+class ProposedEdit(db.Model):
+    """An edit of a published post that waits for review: readers keep seeing the post as
+    it was until a moderator approves it. Nothing is lost when it is rejected."""
+
+    __tablename__ = "proposed_edits"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'withdrawn')",
+                        name="status_known"),
+        Index("ix_proposed_edits_post_status", "post_id", "status"),
+        Index("ix_proposed_edits_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # The new title, when the edit retitles the thread it opens.
+    title: Mapped[str | None] = mapped_column(String(150))
+    mentions_dose: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why it waits (permissions.HoldReason), for the moderator and the author.
+    hold_reason: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(16), default=EditStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    post: Mapped[Post] = relationship()
+    editor: Mapped[User | None] = relationship(foreign_keys=[editor_id])

@@ -89,6 +89,9 @@ class Action(StrEnum):
     VERIFY = "verify"
     DECLINE_VERIFICATION = "decline_verification"
     REVOKE_VERIFICATION = "revoke_verification"
+    APPROVE_EDIT = "approve_edit"
+    REJECT_EDIT = "reject_edit"
+    CLOSE_FLAGS = "close_flags"
 
 
 ACTION_LABELS = {
@@ -107,14 +110,19 @@ ACTION_LABELS = {
     Action.VERIFY: "verified a professional",
     Action.DECLINE_VERIFICATION: "declined a verification",
     Action.REVOKE_VERIFICATION: "revoked a verification",
+    Action.APPROVE_EDIT: "approved an edit", Action.REJECT_EDIT: "rejected an edit",
+    Action.CLOSE_FLAGS: "closed the flags of a deleted post",
 }
 
 # Shown in the public log. Approvals are routine; dismissing flags would reveal that
 # (and why) someone flagged a post; an application (or its refusal) is the member's own
 # business until a badge is granted.
+# Approving an edit is routine like approving a post; closing a deleted post's flags would
+# tell that it was flagged.
 PUBLIC_ACTIONS = frozenset(set(Action) - {Action.APPROVE, Action.DISMISS_FLAGS,
                                           Action.APPLY_VERIFICATION,
-                                          Action.DECLINE_VERIFICATION})
+                                          Action.DECLINE_VERIFICATION,
+                                          Action.APPROVE_EDIT, Action.CLOSE_FLAGS})
 
 _ACTION_CHECK = "action IN (%s)" % ", ".join(f"'{a.value}'" for a in Action)
 
@@ -182,6 +190,8 @@ class NotificationKind(StrEnum):
     VERIFICATION_APPROVED = "verification_approved"
     VERIFICATION_DECLINED = "verification_declined"
     VERIFICATION_REVOKED = "verification_revoked"
+    EDIT_APPROVED = "edit_approved"
+    EDIT_REJECTED = "edit_rejected"
 
 
 class Notification(db.Model):

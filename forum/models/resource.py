@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
-from .user import User
+from .user import PROFESSION_LABELS, Profession, User
 
 
 class Section(StrEnum):
@@ -95,25 +95,6 @@ class Resource(db.Model):
         if self.url:
             return self.url
         return f"https://doi.org/{self.doi}" if self.doi else ""
-
-
-class Profession(StrEnum):
-    THERAPIST = "therapist"
-    COUNSELLOR = "counsellor"
-    PSYCHIATRIST = "psychiatrist"
-    GP = "gp"
-    NURSE = "nurse"
-    PHARMACIST = "pharmacist"
-    RESEARCHER = "researcher"
-    OTHER = "other"
-
-
-PROFESSION_LABELS = {
-    Profession.THERAPIST: "therapist", Profession.COUNSELLOR: "counsellor",
-    Profession.PSYCHIATRIST: "psychiatrist", Profession.GP: "GP",
-    Profession.NURSE: "nurse", Profession.PHARMACIST: "pharmacist",
-    Profession.RESEARCHER: "researcher", Profession.OTHER: "professional",
-}
 
 
 class ProfessionalApplication(db.Model):

@@ -15,6 +15,30 @@ from .base import UTCDateTime, utcnow
 INDEFINITE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
+def is_indefinite(until: datetime | None) -> bool:
+    """The one spelling of "until further notice" (templates use the `until` filter)."""
+    return until is not None and until >= INDEFINITE
+
+
+class Profession(StrEnum):
+    THERAPIST = "therapist"
+    COUNSELLOR = "counsellor"
+    PSYCHIATRIST = "psychiatrist"
+    GP = "gp"
+    NURSE = "nurse"
+    PHARMACIST = "pharmacist"
+    RESEARCHER = "researcher"
+    OTHER = "other"
+
+
+PROFESSION_LABELS = {
+    Profession.THERAPIST: "therapist", Profession.COUNSELLOR: "counsellor",
+    Profession.PSYCHIATRIST: "psychiatrist", Profession.GP: "GP",
+    Profession.NURSE: "nurse", Profession.PHARMACIST: "pharmacist",
+    Profession.RESEARCHER: "researcher", Profession.OTHER: "professional",
+}
+
+
 class Role(StrEnum):
     MEMBER = "member"
     MODERATOR = "moderator"
@@ -59,7 +83,6 @@ class User(UserMixin, db.Model):
         """"Verified therapist", "Verified GP" ... or None."""
         if not self.verified_profession:
             return None
-        from .resource import PROFESSION_LABELS, Profession
         return f"Verified {PROFESSION_LABELS[Profession(self.verified_profession)]}"
 
     @property

@@ -3,8 +3,7 @@ from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, Select
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..models import (EVIDENCE_LABELS, FLAG_REASON_LABELS, PROFESSION_LABELS, SECTION_LABELS,
-                      Role)
+from ..models import EVIDENCE_LABELS, PROFESSION_LABELS, SECTION_LABELS, Role
 
 REASON_HELP = "Shown to the member and in the public moderation log. Keep private details out."
 
@@ -39,14 +38,6 @@ class PinForm(ReasonForm):
 
 class ModeratorEditForm(ReasonForm):
     body = TextAreaField("Post text", validators=[InputRequired("The post cannot be empty.")])
-
-
-class FlagForm(FlaskForm):
-    reason = RadioField("Why should a moderator look at this?",
-                        choices=[SelectChoice(key.value, label)
-                                 for key, label in FLAG_REASON_LABELS.items()],
-                        validators=[InputRequired("Choose a reason.")])
-    note = TextAreaField("Anything the moderators should know (only they see this)")
 
 
 class ResourceForm(FlaskForm):

@@ -6,8 +6,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import NotFound, check_id
 from ..extensions import db
-from ..models import (PUBLIC_ACTIONS, Flag, FlagReason, ModerationAction, Post, PostStatus,
-                      ProfessionalApplication, Thread, User)
+from ..models import (PUBLIC_ACTIONS, Action, EditStatus, Flag, FlagReason, ModerationAction,
+                      Post, PostStatus, ProfessionalApplication, ProposedEdit, Thread, User)
 
 QUEUE_LIMIT = 100
 LOG_PAGE = 50
@@ -18,6 +18,8 @@ class QueueItem:
     post: Post
     flags: list[Flag] = field(default_factory=list)
     at_risk: bool = False
+    # An edit of this published post, waiting for review.
+    edit: ProposedEdit | None = None
 
 
 def _open_flags():
@@ -28,11 +30,15 @@ def _open_flags():
             .where(Flag.resolved_at.is_(None)).group_by(Flag.post_id).subquery())
 
 
+def _waits(flags):
+    """SQL condition: a post that is in the queue (held, flagged, or with a waiting edit)."""
+    return or_(Post.status == PostStatus.PENDING, flags, Post.edit_pending.is_(True))
+
+
 def count_waiting() -> int:
     """Posts and professional applications waiting for a moderator (one query)."""
     flagged = select(Flag.post_id).where(Flag.resolved_at.is_(None))
-    posts = select(func.count(Post.id)).where(
-        or_(Post.status == PostStatus.PENDING, Post.id.in_(flagged))).scalar_subquery()
+    posts = select(func.count(Post.id)).where(_waits(Post.id.in_(flagged))).scalar_subquery()
     applications = select(func.count(ProfessionalApplication.id)).where(
         ProfessionalApplication.status == "pending").scalar_subquery()
     return db.session.scalar(select(posts + applications))
@@ -44,7 +50,7 @@ def list_queue() -> list[QueueItem]:
     rows = db.session.execute(
         select(Post, flags.c.at_risk)
         .outerjoin(flags, flags.c.post_id == Post.id)
-        .where(or_(Post.status == PostStatus.PENDING, flags.c.flags > 0))
+        .where(_waits(flags.c.flags > 0))
         .options(joinedload(Post.author), joinedload(Post.thread))
         .order_by(func.coalesce(flags.c.at_risk, 0).desc(),
                   func.coalesce(flags.c.flags, 0).desc(),
@@ -56,7 +62,27 @@ def list_queue() -> list[QueueItem]:
                 select(Flag).where(Flag.post_id.in_(items), Flag.resolved_at.is_(None))
                 .options(joinedload(Flag.flagger)).order_by(Flag.created_at)):
             items[flag.post_id].flags.append(flag)
+        for edit in db.session.scalars(
+                select(ProposedEdit).where(ProposedEdit.post_id.in_(items),
+                                           ProposedEdit.status == EditStatus.PENDING)):
+            items[edit.post_id].edit = edit
     return list(items.values())
+
+
+def get_pending_edit(edit_id: int) -> ProposedEdit:
+    edit = db.session.get(ProposedEdit, check_id(edit_id))
+    if edit is None:
+        raise NotFound()
+    return edit
+
+
+def hidden_by_system(post: Post) -> bool:
+    """Whether the post's latest hiding was the system's (after flags), not a moderator's."""
+    last_hide = db.session.scalar(
+        select(ModerationAction).where(ModerationAction.post_id == post.id,
+                                       ModerationAction.action == Action.HIDE)
+        .order_by(ModerationAction.id.desc()).limit(1))
+    return last_hide is not None and last_hide.actor_id is None
 
 
 @dataclass

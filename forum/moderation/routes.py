@@ -2,8 +2,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..auth.routes import safe_next
-from ..errors import ValidationFailed
+from ..errors import ValidationFailed, require
+from ..permissions import MAX_SANCTION_DAYS, can_edit_as_moderator
+from ..redirects import safe_next
 from ..forms import populate_errors
 from ..models import ACTION_LABELS
 from ..threads import queries as thread_queries
@@ -43,15 +44,22 @@ def queue():
 
 
 POST_ACTIONS = {
-    "approve": (lambda mod, post, reason: services.approve_post(mod, post), "Approved."),
+    "approve": (lambda mod, post, reason: services.approve_post(mod, post), "Post approved."),
     "reject": (lambda mod, post, reason: services.reject_post(mod, post, reason=reason),
-               "Rejected; the author has been told why."),
+               "Post rejected. The author has been told why."),
     "hide": (lambda mod, post, reason: services.hide_post(mod, post, reason=reason),
-             "Hidden; the author has been told why."),
+             "Post hidden. The author has been told why."),
     "restore": (lambda mod, post, reason: services.restore_post(mod, post, reason=reason),
-                "Restored."),
+                "Post restored."),
     "dismiss": (lambda mod, post, reason: services.dismiss_flags(mod, post, reason=reason),
                 "Flags dismissed."),
+}
+
+EDIT_ACTIONS = {
+    "approve": (lambda mod, edit, reason: services.approve_edit(mod, edit),
+                "Edit approved. Readers see the new text now."),
+    "reject": (lambda mod, edit, reason: services.reject_edit(mod, edit, reason=reason),
+               "Edit rejected. The post stays as it was, and the author has been told why."),
 }
 
 
@@ -66,9 +74,21 @@ def post_action(post_id, verb):
     return _run(lambda: service(current_user, post, form.reason.data), done, url_for(".queue"))
 
 
+@bp.post("/edits/<int:edit_id>/<any(approve, reject):verb>")
+def edit_action(edit_id, verb):
+    edit = queries.get_pending_edit(edit_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("That form had expired; try again.", "error")
+        return _back(url_for(".queue"))
+    service, done = EDIT_ACTIONS[verb]
+    return _run(lambda: service(current_user, edit, form.reason.data), done, url_for(".queue"))
+
+
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def edit_post(post_id):
     post = queries.get_post(post_id)
+    require(can_edit_as_moderator(current_user, post))
     form = ModeratorEditForm()
     if request.method == "GET":
         form.body.data = post.body
@@ -79,7 +99,7 @@ def edit_post(post_id):
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
-            flash("Post edited; the author has been told why.", "success")
+            flash("Post edited. The author has been told why.", "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("moderation/edit_post.html", post=post, form=form), \
         (422 if form.errors else 200)
@@ -110,7 +130,9 @@ def thread_action(thread_id, verb):
         "rename": lambda: sanctions.rename_thread(current_user, thread, title=form.title.data,
                                                   reason=reason),
     }
-    return _run(actions[verb], f"Done: {verb}.", back)
+    done = {"lock": "Thread locked.", "unlock": "Thread unlocked.", "pin": "Thread pinned.",
+            "unpin": "Thread unpinned.", "move": "Thread moved.", "rename": "Thread renamed."}
+    return _run(actions[verb], done[verb], back)
 
 
 @bp.get("/users/<int:user_id>")
@@ -129,21 +151,16 @@ def member_action(user_id, verb):
     back = url_for(".member", user_id=user.id)
     form = {"role": RoleForm, "lift": ReasonForm}.get(verb, SanctionForm)()
     if not form.validate_on_submit():
-        flash("Give the number of days (1 to 3650), or choose indefinitely.", "error")
+        flash(f"Give the number of days (1 to {MAX_SANCTION_DAYS}), or choose indefinitely.",
+              "error")
         return _back(back)
     reason = form.reason.data
-    if verb == "silence" and not form.days.data:
-        flash("Give the number of days to silence for.", "error")
-        return _back(back)
-    if verb == "suspend" and not (form.days.data or form.indefinitely.data):
-        flash("Give the number of days, or choose indefinitely.", "error")
-        return _back(back)
     actions = {
         "silence": lambda: sanctions.silence_user(current_user, user, days=form.days.data,
                                                   reason=reason),
         "suspend": lambda: sanctions.suspend_user(
-            current_user, user, days=None if form.indefinitely.data else form.days.data,
-            reason=reason),
+            current_user, user, days=form.days.data,
+            indefinitely=bool(form.indefinitely.data), reason=reason),
         "lift": lambda: sanctions.lift_sanction(current_user, user, reason=reason),
         "role": lambda: sanctions.change_role(current_user, user, form.role.data, reason=reason),
     }

@@ -11,7 +11,7 @@ from ..models import (Action, NotificationKind, Profession, ProfessionalApplicat
                       utcnow)
 from ..notifications.services import notify
 from ..permissions import can_moderate, can_post
-from .log import clean_reason, log_action
+from ..modlog import clean_reason, log_action
 from .services import AlreadyHandled
 
 NOTE_MAX = 2000

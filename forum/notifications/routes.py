@@ -1,7 +1,7 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..threads.forms import ConfirmForm
+from ..forms import ConfirmForm
 from . import bp, services
 
 

@@ -28,6 +28,3 @@ class EditForm(FlaskForm):
     body = TextAreaField("Your post", validators=[NEED_BODY],
                          description=BODY_HELP)
 
-
-class ConfirmForm(FlaskForm):
-    """A POST with nothing but its CSRF token (delete, log out everywhere ...)."""

@@ -8,9 +8,9 @@ from sqlalchemy.orm import joinedload
 
 from ..errors import NotFound, check_id
 from ..extensions import db
-from ..models import Category, Post, PostStatus, Thread
-from ..permissions import PUBLIC_STATUSES, can_see_post, can_see_thread, is_moderator
-
+from ..models import Category, EditStatus, Post, PostStatus, ProposedEdit, Thread
+from ..permissions import (PUBLIC_STATUSES, can_quote, can_see_post, can_see_thread,
+                           is_author, is_moderator)
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,31 @@ def list_site_pinned() -> list[Thread]:
         select(Thread).where(Thread.pinned_globally.is_(True),
                              Thread.status == PostStatus.PUBLISHED)
         .order_by(Thread.last_post_at.desc()).limit(10)))
+
+
+def get_quotable_post(raw_id: str | None, thread: Thread, *, viewer,
+                      loaded: list[Post] = ()) -> Post | None:
+    """The post a `?quote=` names, if `viewer` may quote it in a reply to `thread`; None
+    for anything else (missing, deleted, hidden, pending, another thread's): a bad hint
+    is ignored, never a 404. Posts already `loaded` for the page cost no query."""
+    if not raw_id or not raw_id.isdigit() or len(raw_id) > 18:
+        return None
+    post_id = int(raw_id)
+    post = next((p for p in loaded if p.id == post_id), None)
+    if post is None:
+        post = db.session.scalar(select(Post).where(Post.id == post_id)
+                                 .options(joinedload(Post.author)))
+    if post is None or not can_quote(viewer, post, thread):
+        return None
+    return post
+
+
+def get_own_pending_edit(post: Post, viewer) -> ProposedEdit | None:
+    """The viewer's own edit of `post` that waits for review, if any."""
+    if not post.edit_pending or not is_author(viewer, post):
+        return None
+    return db.session.scalar(select(ProposedEdit).where(
+        ProposedEdit.post_id == post.id, ProposedEdit.status == EditStatus.PENDING))
 
 
 def quote_text(post: Post) -> str:

@@ -1,19 +1,44 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import ValidationFailed, require
-from ..extensions import limiter
-from ..moderation import services as moderation
-from ..moderation.forms import FlagForm
 from ..drafts import draft_from_request
-from ..forms import populate_errors
+from ..errors import ValidationFailed, require
+from ..extensions import limiter, reads_before_writing
+from ..forms import ConfirmForm, populate_errors
 from ..models import PostStatus
+from ..permissions import (HoldReason, can_delete_post, can_edit_post, can_moderate, can_reply,
+                           can_start_thread)
+from ..ratelimits import member_key, member_limits
 from ..resources.queries import list_pinned as list_pinned_resources
-from ..safety import find_crisis_phrase
-from ..permissions import (can_delete_post, can_edit_post, can_flag, can_moderate,
-                           can_reply, can_start_thread)
 from . import bp, queries, services
-from .forms import ConfirmForm, EditForm, ReplyForm, ThreadForm
+from .forms import EditForm, ReplyForm, ThreadForm
+
+# One bucket for new threads and replies: a burst of either counts against both.
+_posting_limit = limiter.shared_limit(member_limits("POST"), scope="posting",
+                                      key_func=member_key, methods=["POST"])
+_editing_limit = limiter.limit(member_limits("EDIT"), key_func=member_key, methods=["POST"])
+
+# Said once, where the author lands: the reason that really applies.
+HELD_MESSAGES = {
+    HoldReason.FIRST_POSTS: "Thanks! A moderator reads new members' first posts before they "
+                            "appear; only you can see it until then.",
+    HoldReason.NEW_ACCOUNT_LINK: "Thanks! Posts with links from accounts less than a day old "
+                                 "are read by a moderator first; only you can see it until then.",
+    HoldReason.CATEGORY: "Thanks! Every post in this category is read by a moderator before "
+                         "it appears; only you can see it until then.",
+}
+EDIT_HELD_MESSAGES = {
+    HoldReason.FIRST_POSTS: "Your edit will appear once a moderator has read it; until then "
+                            "others see the earlier version.",
+    HoldReason.NEW_ACCOUNT_LINK: "Edits with links from accounts less than a day old are read "
+                                 "by a moderator first; until then others see the earlier "
+                                 "version.",
+    HoldReason.CATEGORY: "Every edit in this category is read by a moderator first; until then "
+                         "others see the earlier version.",
+    HoldReason.MODERATOR_EDITED: "A moderator changed this text earlier, so your edit will "
+                                 "appear once a moderator has read it; until then others see "
+                                 "the current version.",
+}
 
 
 def _page_arg() -> int:
@@ -23,27 +48,25 @@ def _page_arg() -> int:
     return int(raw)
 
 
-def _post_url(post) -> str:
+def _post_url(post, **anchor) -> str:
     page = queries.page_of_post(post)
     args = {"page": page} if page > 1 else {}
-    return url_for("threads.show_thread", thread_id=post.thread_id, **args, _anchor=f"p{post.id}")
+    return url_for("threads.show_thread", thread_id=post.thread_id, **args,
+                   _anchor=anchor.get("anchor", f"p{post.id}"))
 
 
-def _after_posting(post):
+def _after_posting(posted: services.Posted):
     """Where a new post's author goes next, with what they should read first."""
-    if find_crisis_phrase(f"{post.thread.title}\n{post.body}" if post.is_first else post.body):
+    if posted.crisis_phrase is not None:
         # The helplines come first: base.html shows them at the top of <main>, so the
         # author lands there rather than at their post, further down the page.
         flash("Your post is up. If you are thinking about ending your life or you are in "
               "danger, please reach out now. You don't have to go through this alone.",
               "crisis")
-        page = queries.page_of_post(post)
-        return redirect(url_for("threads.show_thread", thread_id=post.thread_id,
-                                **({"page": page} if page > 1 else {}), _anchor="main"))
-    if post.status == PostStatus.PENDING:
-        flash("Thanks! Your post is waiting for a moderator. New members' first posts are "
-              "read before they appear; only you can see it until then.", "info")
-    return redirect(_post_url(post))
+        return redirect(_post_url(posted.post, anchor="main"))
+    if posted.held:
+        flash(HELD_MESSAGES[posted.hold_reason], "info")
+    return redirect(_post_url(posted.post))
 
 
 @bp.get("/c/<slug>")
@@ -55,20 +78,22 @@ def show_category(slug):
 
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@reads_before_writing
 @login_required
+@_posting_limit
 def new_thread(slug):
     category = queries.get_category(slug)
     require(can_start_thread(current_user, category))
     form = ThreadForm()
     if form.validate_on_submit():
         try:
-            post = services.create_thread(current_user, category, title=form.title.data,
-                                          body=form.body.data,
-                                          idempotency_key=form.idempotency_key.data)
+            posted = services.create_thread(current_user, category, title=form.title.data,
+                                            body=form.body.data,
+                                            idempotency_key=form.idempotency_key.data)
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
-            return _after_posting(post)
+            return _after_posting(posted)
     status = 422 if form.errors else 200
     return render_template("threads/new.html", category=category, form=form), status
 
@@ -80,19 +105,19 @@ def show_thread(thread_id):
     form = None
     if can_reply(current_user, thread):
         form = ReplyForm()
-        quote_id = request.args.get("quote", "")
-        if quote_id.isdigit() and len(quote_id) <= 18:
-            quoted = next((p for p in posts if p.id == int(quote_id)), None)
-            if quoted is None:
-                quoted = queries.get_visible_post(int(quote_id), current_user)
-            if quoted.thread_id == thread.id:
-                form.body.data = queries.quote_text(quoted)
+        # An unusable ?quote= (missing, deleted, hidden, another thread's) is ignored.
+        quoted = queries.get_quotable_post(request.args.get("quote"), thread,
+                                           viewer=current_user, loaded=posts)
+        if quoted is not None:
+            form.body.data = queries.quote_text(quoted)
     move_categories = queries.list_categories() if can_moderate(current_user) else ()
     return render_template("threads/show.html", thread=thread, posts=posts, page=page,
                            form=form, move_categories=move_categories)
 
 
 @bp.post("/t/<int(signed=True):thread_id>/reply")
+@reads_before_writing
+@_posting_limit
 def reply(thread_id):
     form = ReplyForm()
     if not current_user.is_authenticated:
@@ -103,12 +128,12 @@ def reply(thread_id):
     require(can_reply(current_user, thread))
     if form.validate_on_submit():
         try:
-            post = services.reply(current_user, thread, body=form.body.data,
-                                  idempotency_key=form.idempotency_key.data)
+            posted = services.reply(current_user, thread, body=form.body.data,
+                                    idempotency_key=form.idempotency_key.data)
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
-            return _after_posting(post)
+            return _after_posting(posted)
     return render_template("threads/reply.html", thread=thread, form=form), 422
 
 
@@ -119,25 +144,34 @@ def permalink(post_id):
 
 
 @bp.route("/p/<int(signed=True):post_id>/edit", methods=["GET", "POST"])
+@reads_before_writing
 @login_required
+@_editing_limit
 def edit_post(post_id):
     post = queries.get_visible_post(post_id, current_user)
     require(can_edit_post(current_user, post))
     form = EditForm()
+    waiting = queries.get_own_pending_edit(post, current_user)
     if request.method == "GET":
-        form.body.data = post.body
-        form.title.data = post.thread.title if post.is_first else None
+        # Carry on from the latest words: a waiting edit if there is one.
+        form.body.data = waiting.body if waiting else post.body
+        if post.is_first:
+            form.title.data = (waiting.title if waiting and waiting.title else
+                               post.thread.title)
     elif form.validate_on_submit():
         try:
-            services.edit_post(current_user, post, body=form.body.data,
-                               title=form.title.data if post.is_first else None)
+            edited = services.edit_post(current_user, post, body=form.body.data,
+                                        title=form.title.data if post.is_first else None)
         except ValidationFailed as failure:
             populate_errors(form, failure)
         else:
-            flash("Your post is updated.", "success")
+            if edited.held:
+                flash(EDIT_HELD_MESSAGES[edited.hold_reason], "info")
+            elif edited.changed:
+                flash("Your post is updated.", "success")
             return redirect(_post_url(post))
     status = 422 if form.errors else 200
-    return render_template("threads/edit.html", post=post, form=form), status
+    return render_template("threads/edit.html", post=post, form=form, waiting=waiting), status
 
 
 @bp.route("/p/<int(signed=True):post_id>/delete", methods=["GET", "POST"])
@@ -153,26 +187,3 @@ def delete_post(post_id):
             return redirect(url_for("threads.show_category", slug=post.thread.category.slug))
         return redirect(_post_url(post))
     return render_template("threads/delete.html", post=post, form=form)
-
-
-def _flagger_key() -> str:
-    return f"flagger:{current_user.get_id() if current_user.is_authenticated else '-'}"
-
-
-@bp.route("/p/<int(signed=True):post_id>/flag", methods=["GET", "POST"])
-@login_required
-@limiter.limit(lambda: current_app.config["FLAG_LIMITS"], methods=["POST"], key_func=_flagger_key)
-def flag_post(post_id):
-    post = queries.get_visible_post(post_id, current_user)
-    require(can_flag(current_user, post))
-    form = FlagForm()
-    if form.validate_on_submit():
-        try:
-            moderation.flag_post(current_user, post, reason=form.reason.data, note=form.note.data)
-        except ValidationFailed as failure:
-            populate_errors(form, failure)
-        else:
-            flash("Thank you. A moderator will look at this post.", "success")
-            return redirect(_post_url(post))
-    status = 422 if form.errors else 200
-    return render_template("threads/flag.html", post=post, form=form), status

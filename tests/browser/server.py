@@ -20,6 +20,11 @@ GENEROUS_LIMITS = {
     "LOGIN_LIMITS_PER_ACCOUNT": "1000/minute",
     "REGISTER_LIMITS_PER_IP": "1000/minute",
     "FLAG_LIMITS": "1000/minute",
+    "NEW_MEMBER_FLAG_LIMITS": "1000/minute",
+    "POST_LIMITS": "1000/minute",
+    "NEW_MEMBER_POST_LIMITS": "1000/minute",
+    "EDIT_LIMITS": "1000/minute",
+    "NEW_MEMBER_EDIT_LIMITS": "1000/minute",
 }
 
 
@@ -48,7 +53,7 @@ class LiveServer:
             user = db.session.query(User).filter_by(username=author).one()
             category = db.session.query(Category).filter_by(slug=category_slug).one()
             post = services.create_thread(user, category,
-                                          title=title or self.unique("Thread "), body=body)
+                                          title=title or self.unique("Thread "), body=body).post
             for n in range(replies):
                 services.reply(user, post.thread, body=f"Reply number {n + 1}.")
             return post.thread_id

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from forum.extensions import db
 from forum.models import Category, FlagReason, Role, User
+from forum.flags import services as flags
 from forum.moderation import services as moderation
 from forum.threads import queries, services
 
@@ -71,12 +72,12 @@ def build_site(live_server, browser) -> Site:
         a, b, mod = user[author], user[other], user[moderator]
         category = db.session.query(Category).filter_by(slug="experiences").one()
         first = services.create_thread(a, category, title="Three months at 90 mg: what changed",
-                                       body=RICH_POST)
+                                       body=RICH_POST).post
         thread = first.thread
         services.edit_post(a, first, body=RICH_POST + "\nEdited to add: thank you all.")
         others = services.reply(b, thread, body=queries.quote_text(first)
-                                + "Thank you for writing this down. **Same here.**")
-        own = services.reply(a, thread, body="Glad it helps. Ask me anything.")
+                                + "Thank you for writing this down. **Same here.**").post
+        own = services.reply(a, thread, body="Glad it helps. Ask me anything.").post
         # Enough posts for a second page (POSTS_PER_PAGE is 20).
         for n in range(20):
             services.reply(b if n % 2 else a, thread, body=f"Week {n + 1}: still steady.")
@@ -85,11 +86,11 @@ def build_site(live_server, browser) -> Site:
         services.create_thread(user[newcomer], category, title="Hello from a new member",
                                body="I started last week. Is 5 mg a normal start?")
         opener = services.create_thread(b, category, title="Stopping baclofen safely",
-                                        body="My GP wants me to taper. How did yours go?")
-        flagged = services.reply(b, opener.thread, body="I stopped all at once last year.")
-        moderation.flag_post(a, flagged, reason=FlagReason.HARMFUL,
+                                        body="My GP wants me to taper. How did yours go?").post
+        flagged = services.reply(b, opener.thread, body="I stopped all at once last year.").post
+        flags.flag_post(a, flagged, reason=FlagReason.HARMFUL,
                              note="Stopping suddenly can cause seizures.")
-        hidden = services.reply(a, opener.thread, body="Buy it cheap at this site: …")
+        hidden = services.reply(a, opener.thread, body="Buy it cheap at this site: …").post
         moderation.hide_post(mod, hidden, reason="Advertising is not allowed here.")
         ids = dict(author_id=a.id, thread_id=thread.id, first_post_id=first.id,
                    own_reply_id=own.id, others_post_id=others.id,

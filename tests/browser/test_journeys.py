@@ -70,7 +70,7 @@ def test_newcomer_registers_posts_markdown_replies_quotes_and_edits(page, new_co
     mod_page.goto("/mod/queue")
     mod_page.locator("article").filter(has_text=title).get_by_role(
         "button", name="Approve").click()
-    expect(mod_page.get_by_text("Approved.")).to_be_visible()
+    expect(mod_page.get_by_text("Post approved.")).to_be_visible()
     assert stranger.goto(thread_url).status == 200
 
     # A second member answers; the newcomer replies, quoting them, and edits the reply.

@@ -102,7 +102,7 @@ def test_moderator_approves_rejects_hides_suspends_and_the_logs_keep_the_reasons
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text(f"Welcome, {newcomer}. You can post now.")).to_be_visible()
     _start_thread(page, title, first_text)
-    expect(page.get_by_text("Thanks! Your post is waiting for a moderator.")).to_be_visible()
+    expect(page.get_by_text("A moderator reads new members' first posts")).to_be_visible()
     expect(page.locator("article.post").first.locator(".status-note")).to_contain_text(
         "Waiting for a moderator")
     thread_url = page.url.split("#")[0]
@@ -115,7 +115,7 @@ def test_moderator_approves_rejects_hides_suspends_and_the_logs_keep_the_reasons
     seller, seller_page = _logged_in(new_context, live_server, "Seller", new=True)
     seller_title = f"Where to buy {tag}"
     _start_thread(seller_page, seller_title, rejected_text)
-    expect(seller_page.get_by_text("Thanks! Your post is waiting for a moderator.")
+    expect(seller_page.get_by_text("A moderator reads new members' first posts")
            ).to_be_visible()
     seller_thread_url = seller_page.url.split("#")[0]
 
@@ -132,7 +132,7 @@ def test_moderator_approves_rejects_hides_suspends_and_the_logs_keep_the_reasons
     expect(held).to_contain_text(f"By {newcomer}, joined")
     expect(held.locator(".post-body")).to_have_text(first_text)
     held.get_by_role("button", name="Approve").click()
-    expect(mod.get_by_text("Approved.", exact=True)).to_be_visible()
+    expect(mod.get_by_text("Post approved.", exact=True)).to_be_visible()
     expect(_queue_item(mod, title)).to_have_count(0)
 
     assert reader.goto(thread_url).status == 200
@@ -160,7 +160,7 @@ def test_moderator_approves_rejects_hides_suspends_and_the_logs_keep_the_reasons
     held = _queue_item(mod, seller_title)
     held.get_by_label("Reason to reject").fill(reject_reason)
     held.get_by_role("button", name="Reject").click()
-    expect(mod.get_by_text("Rejected; the author has been told why.")).to_be_visible()
+    expect(mod.get_by_text("Post rejected. The author has been told why.")).to_be_visible()
     expect(_queue_item(mod, seller_title)).to_have_count(0)
 
     seller_page.goto(seller_thread_url)
@@ -180,7 +180,7 @@ def test_moderator_approves_rejects_hides_suspends_and_the_logs_keep_the_reasons
     reply.locator("summary", has_text="Moderate").click()
     reply.get_by_label("Reason to hide").fill(hide_reason)
     reply.get_by_role("button", name="Hide").click()
-    expect(mod.get_by_text("Hidden; the author has been told why.")).to_be_visible()
+    expect(mod.get_by_text("Post hidden. The author has been told why.")).to_be_visible()
     expect(_article(mod, second_text).locator(".status-note")).to_contain_text(
         "Hidden by a moderator")
     reader.goto(thread_url)

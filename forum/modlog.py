@@ -1,7 +1,7 @@
 """Writing the moderation log: one row per action, in the action's own transaction."""
-from ..errors import ValidationFailed
-from ..extensions import db
-from ..models import ModerationAction
+from .errors import ValidationFailed
+from .extensions import db
+from .models import ModerationAction
 
 REASON_MAX = 1000
 
