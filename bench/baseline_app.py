@@ -80,7 +80,8 @@ def _forum_parts():
     here (anonymous branches only: nothing in them touches a database)."""
     from forum import create_app as create_forum
     forum = create_forum("config.Config", DATABASE_URL="sqlite://",
-                         SQLALCHEMY_DATABASE_URI="sqlite://")
+                         SQLALCHEMY_DATABASE_URI="sqlite://",
+                         RATELIMIT_ENABLED=False)  # never serves: limits play no part
     rules = [(rule.rule, rule.endpoint) for rule in forum.url_map.iter_rules()
              if rule.endpoint not in ("static", "threads.show_thread")]
     return rules, dict(forum.jinja_env.globals), dict(forum.jinja_env.filters)

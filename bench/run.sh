@@ -102,8 +102,11 @@ bench_database() {  # bench_database NAME URL
   slug=$(manifest "$file" biggest_category)
 
   say "reads on $name: wrk -t2 -c8 -d$((DURATION / ROUNDS))s --latency per page and round, after a 3 s warm-up"
+  # Two workers: the rate limits live in Redis, as production needs (the app refuses
+  # memory:// limits with several workers).
   serve "$OUT/forum-$name.log" "$FORUM_PORT" FORUM_SECRET_KEY="$SECRET" \
-    FORUM_DATABASE_URL="$url" -- 'forum:create_app()'
+    FORUM_DATABASE_URL="$url" FORUM_RATELIMIT_STORAGE_URI="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14}" \
+    -- 'forum:create_app()'
   local forum=$SERVED
   wait_for "http://127.0.0.1:$FORUM_PORT/healthz"
   local site=http://127.0.0.1:$FORUM_PORT round
