@@ -1,13 +1,20 @@
-"""forum.markup: rendering, and a table of hostile inputs checked on the parsed output."""
+"""forum.markup: rendering, a table of hostile inputs checked on the parsed output,
+pathological inputs, and render()'s has_own_link."""
 
+import dataclasses
+import random
 import re
 import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import pytest
+from markdown_it import MarkdownIt
 
-from forum.markup import MAX_NESTING, MAX_SOURCE_CHARS, render_markdown
+from forum import markup
+from forum.markup import (
+    MAX_NESTING, MAX_SOURCE_CHARS, MarkupTooComplex, render, render_markdown,
+)
 
 EXPECTED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -343,3 +350,230 @@ def test_title_injection_stays_inside_the_title():
     (link,) = links(render_markdown('[x](http://a "\\" onmouseover=alert(1)")'))
     assert link["title"] == '" onmouseover=alert(1)'
     assert set(link) == {"href", "title", "rel"}
+
+
+# --- pathological input --------------------------------------------------------------
+# Posts as long as the form accepts, built to be slow or strange for markdown-it (some
+# took half a second). Their cost is measured by bench/markup_worst_case.py, never here:
+# here they must render to something sane, or be refused with a message for the author.
+
+def _fill(unit, limit=MAX_SOURCE_CHARS):
+    return (unit * (limit // len(unit) + 1))[:limit]
+
+
+# Brackets that never make a link stay exactly as typed.
+LITERAL_BRACKETS = {
+    "open brackets": "[" * MAX_SOURCE_CHARS,
+    "open image brackets": _fill("!["),
+    "image then brackets": _fill("![["),
+    "unclosed links": _fill("[a]("),
+    "empty unclosed links": _fill("[]("),
+    "unbalanced parentheses": _fill("[a](b("),
+    "long addresses": _fill("[a](" + "x" * 600),
+    "open references": _fill("[a]["),
+    "brackets then closers": "[" * 10_000 + "]" * 10_000,
+    "brackets and angles": _fill("[<"),
+    "one bracket before a long word": "[" + "a" * (MAX_SOURCE_CHARS - 1),
+}
+
+
+@pytest.mark.parametrize("source", LITERAL_BRACKETS.values(), ids=LITERAL_BRACKETS.keys())
+def test_brackets_that_make_no_link_render_as_typed(source):
+    html = render_markdown(source)
+    assert links(html) == []
+    assert text_of(html).strip() == source
+
+
+RENDERED = {
+    "brackets then link ends": "[" * 10_000 + _fill("](x)", 10_000),
+    "angles": "<" * MAX_SOURCE_CHARS,
+    "backticks": "`" * MAX_SOURCE_CHARS,
+    "stars": "*" * MAX_SOURCE_CHARS,
+    "underscores": "_" * MAX_SOURCE_CHARS,
+    "tildes": "~" * MAX_SOURCE_CHARS,
+    "pipes": "|" * MAX_SOURCE_CHARS,
+    "hashes": "#" * MAX_SOURCE_CHARS,
+    "ampersands": "&" * MAX_SOURCE_CHARS,
+    "entities": "&amp;" * 4000,
+    "quote markers": "> " * 10_000,
+    "nested quotes": "".join("> " * n + "x\n" for n in range(1, 140)),
+    "list markers": "- " * 10_000,
+    "nested list": "".join(" " * (2 * n) + "- x\n" for n in range(130)),
+    "closing brackets": "]" * MAX_SOURCE_CHARS,
+    "escaped brackets": "\\[" * 5000,
+    "angle destinations": _fill("[a](<"),
+    "mixed-quote titles": _fill("[a](x '" + "y" * 300 + '[a](x "' + "y" * 300),
+}
+
+
+@pytest.mark.parametrize("source", RENDERED.values(), ids=RENDERED.keys())
+def test_pathological_input_renders_safely(source):
+    # (Some render to almost nothing: a line of 20,000 "*" is one <hr>.)
+    assert len(source) <= MAX_SOURCE_CHARS
+    assert_safe(render_markdown(source))
+
+
+REFUSED = {
+    "emphasis": "*a" * 10_000,
+    "strong": _fill("**a"),
+    "mixed emphasis": "*_" * 10_000,
+    "strikethrough": _fill("~~a"),
+    "list items": _fill("- a\n"),
+    "paragraphs": _fill("a\n\n"),
+    "one-letter lines": _fill("a\n"),
+    "headings": _fill("# a\n"),
+    "wide table": "|" + "a|" * 100 + "\n|" + "-|" * 100 + "\n"
+                  + _fill("|" + "b|" * 100 + "\n", MAX_SOURCE_CHARS - 404),
+    "bare links": _fill("http://a.b "),
+    "fuzzy links": _fill("www.example.com "),
+    "links": _fill("[x](http://a) "),
+    "images": _fill("![](x) "),
+}
+
+
+@pytest.mark.parametrize("source", REFUSED.values(), ids=REFUSED.keys())
+def test_a_flood_of_formatting_is_refused_with_a_message_for_the_author(source):
+    assert len(source) <= MAX_SOURCE_CHARS
+    with pytest.raises(MarkupTooComplex) as refusal:
+        render(source)
+    assert str(refusal.value) == (
+        "This post has too much formatting for the forum to show: thousands of links, "
+        "emphasis marks, headings, list items or table cells. Simplify it and post again.")
+
+
+def test_refusal_is_a_value_error():
+    assert issubclass(MarkupTooComplex, ValueError)
+
+
+def test_a_long_ordinary_post_is_not_refused():
+    paragraph = (
+        "Week 3 update. Sleep is **better** than last week, and the *6 pm craving* is "
+        "quieter; see [my notes](/p/12) and https://example.org/guide_(2024) too.\n\n"
+        "- tiredness in the afternoon\n- a bit of dizziness\n\n> quoted advice\n\n")
+    source = _fill(paragraph)
+    assert len(links(render_markdown(source))) > 100
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_punctuation_renders_safely_or_is_refused(seed):
+    rng = random.Random(seed)
+    source = "".join(rng.choice("[]()!*_`<>&#\\|-~:/\"' \na") for _ in range(MAX_SOURCE_CHARS))
+    try:
+        html = render_markdown(source)
+    except MarkupTooComplex:
+        return
+    assert_safe(html)
+    for link in links(html):
+        assert set(link["rel"].split()) == REL
+
+
+def test_link_text_scanning_has_a_budget_and_later_brackets_stay_text():
+    # 15,000 unclosed brackets spend the post's label scanning: a link after them is
+    # shown as typed. One before them is a link as usual.
+    html = render_markdown("[before](/p/1) " + "[" * 15_000 + " [after](/p/2)")
+    assert [link["href"] for link in links(html)] == ["/p/1"]
+    assert text_of(html).strip().endswith("[after](/p/2)")
+
+
+def test_address_parentheses_nest_eight_deep():
+    eight = "(" * 8 + "x" + ")" * 8
+    (link,) = links(render_markdown(f"[a](/p/{eight})"))
+    assert link["href"] == f"/p/{eight}"
+    assert links(render_markdown(f"[a](/p/({eight}))")) == []
+
+
+def test_linkify_inside_a_link_label_does_not_crash():
+    # markdown-it-py raised RuntimeError ("inline rule didn't increment state.pos").
+    html = render_markdown("ww.e.org[http://s://]")
+    assert_safe(html)
+    assert "://]" in text_of(html)
+
+
+# --- one parse: render() -------------------------------------------------------------
+
+def _stock_markdown_it():
+    md = MarkdownIt("js-default", {"maxNesting": MAX_NESTING, "linkify": True})
+    return md.enable(["table", "strikethrough", "linkify"])
+
+
+def _token_view(tokens):
+    return [(t.type, t.tag, t.content, t.attrs, t.markup, t.info, _token_view(t.children or []))
+            for t in tokens]
+
+
+ORDINARY = [
+    "# Week 3\n\nSleep is **better**, the *craving* is ~~loud~~ quieter. `code` and\n"
+    "a hard\\\nbreak.\n\n- one\n  - nested [link](/p/5 \"title\")\n- two\n\n1. first\n2. second\n",
+    "> [quoted](https://example.org/a_(b)) words\n>\n> more\n\nreply with <https://x.example>, "
+    "<mailto:a@example.org>, www.example.org and https://example.org/x?y=1.",
+    "[see [1]](https://e.org) ![a *cat*](https://e.org/cat.png \"Cat\") "
+    "[![badge](https://e.org/b.svg)](/p/5) [ref][r] [r]\n\n[r]: /resources#r3 'Res'\n",
+    "| a | b |\n|:--|--:|\n| [x](/p/1) | *y* |\n\n```python\nprint('[not a link](x)')\n```\n",
+    "Brackets [in] text [and [nested] ones](/p/1) and [empty]() and [a](<b c>) and "
+    "[esc\\]aped](/p/2) and \\[not\\] and [x](javascript:alert(1)).",
+]
+
+
+@pytest.mark.parametrize("source", ORDINARY)
+def test_ordinary_markdown_parses_as_stock_markdown_it_does(source):
+    stock = _stock_markdown_it().parse(source)
+    assert _token_view(markup._parse(source, {})) == _token_view(stock)
+
+
+@pytest.mark.parametrize("source", ORDINARY)
+def test_render_gives_the_html_of_render_markdown(source):
+    assert render(source).html == render_markdown(source)
+
+
+def test_rendered_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        render("x").html = "<p>y</p>"
+
+
+OWN_LINK = {
+    "plain link": ("[site](https://example.org)", True),
+    "bare url": ("see https://example.org/x today", True),
+    "bare www": ("see www.example.org today", True),
+    "autolink": ("<https://x.example>", True),
+    "mailto": ("[mail](mailto:help@example.org)", True),
+    "email autolink": ("<help@example.org>", True),
+    "image shown as a link": ("![cat](https://example.org/cat.png)", True),
+    "link after a quote": ("> quoted\n\nmy own https://example.org", True),
+    "link in a list in a table": ("| a |\n|---|\n| [x](http://example.org) |", True),
+    "link only in a quote": ("> see https://example.org, [x](https://e.org)\n\nI agree.", False),
+    "link in a nested quote": ("> > [x](https://example.org)\n> mine\n\nreply", False),
+    "lazy quote continuation": ("> quoted\nhttps://example.org", False),
+    "javascript link": ("[click me](javascript:alert(1))", False),
+    "disguised javascript link": ("[x](jav&#x09;ascript:alert(1))", False),
+    "data link": ("[x](data:text/html,hi)", False),
+    "relative link": ("[quoted](/p/5) and [r](#top)", False),
+    "no link": ("just **words** [in brackets]", False),
+    "empty": ("", False),
+}
+
+
+@pytest.mark.parametrize(("source", "expected"), OWN_LINK.values(), ids=OWN_LINK.keys())
+def test_has_own_link(source, expected):
+    assert render(source).has_own_link is expected
+
+
+@pytest.mark.parametrize(("source", "expected"), OWN_LINK.values(), ids=OWN_LINK.keys())
+def test_has_own_link_agrees_with_the_html(source, expected):
+    # an absolute link in the sanitised HTML, outside any <blockquote>
+    class Outside(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.depth, self.found = 0, False
+
+        def handle_starttag(self, tag, attrs):
+            self.depth += tag == "blockquote"
+            href = dict(attrs).get("href") or ""
+            if tag == "a" and self.depth == 0 and href_scheme(href) in SAFE_SCHEMES:
+                self.found = True
+
+        def handle_endtag(self, tag):
+            self.depth -= tag == "blockquote"
+
+    parser = Outside()
+    parser.feed(render(source).html)
+    assert parser.found is expected
