@@ -75,8 +75,63 @@ class Config:
     FLAG_LIMITS = "10/hour;30/day"
     NEW_MEMBER_FLAG_LIMITS = "3/hour;10/day"
 
+    # "This helped" given or taken back, per member.
+    HELPED_LIMITS = "20/minute;200/day"
     POSTS_PER_PAGE = 20
     THREADS_PER_PAGE = 30
+
+    # Finished pages for readers without a session (forum/pagecache.py): in process by
+    # default, shared in Redis with FORUM_CACHE_URL (needed with several workers or
+    # hosts; without it, several gunicorn workers turn the cache off rather than serve a
+    # stale page). Writes invalidate at once; the lifetime only keeps "3 minutes ago"
+    # honest.
+    PAGE_CACHE = True
+    CACHE_URL = None
+    PAGE_CACHE_SECONDS = 60
+    PAGE_CACHE_ENTRIES = 2000
+    PAGE_CACHE_PREFIX = "forum-page:"
+
+    # Operations (forum/ops/). Behind N proxies (nginx = 1), trust exactly N
+    # X-Forwarded-* hops: FORUM_PROXY_HOPS=1. 0 = not behind a proxy.
+    PROXY_HOPS = 0
+    # One line per request (method, route template, status, duration) on stderr;
+    # FORUM_LOG_JSON=1 for JSON lines; the client's address only with LOG_CLIENT_IP.
+    LOG_REQUESTS = True
+    LOG_JSON = False
+    LOG_CLIENT_IP = False
+    # Redis unreachable: count limits in this process's memory (logged) rather than fail.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    # Mail (forum/mail): queued in the database, sent by `flask --app forum mail send`.
+    # Without MAIL_SERVER each message is written to <instance>/outbox/ (MAIL_OUTBOX_DIR);
+    # MAIL_BACKEND "file" or "smtp" forces one (production: "smtp").
+    MAIL_BACKEND = None
+    MAIL_SERVER = None
+    MAIL_PORT = None  # 25, or 465 with MAIL_USE_SSL; 587 is the usual STARTTLS port
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False  # TLS from the first byte
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "Forum <forum@localhost>"
+    MAIL_TIMEOUT = 20
+    MAIL_BATCH_SIZE = 20
+    MAIL_OUTBOX_DIR = None
+    MAIL_KEEP_SENT_DAYS = 30
+
+    # Accounts (forum/auth, forum/accounts).
+    # Links in mail are built from this, never from a request's Host header.
+    SERVER_NAME_FOR_LINKS = "http://localhost:5000"
+    # Posting needs a confirmed e-mail address.
+    REQUIRE_VERIFIED_EMAIL = True
+    # Moderators and admins must set up two-factor sign-in before doing anything else.
+    REQUIRE_2FA_FOR_STAFF = False
+    # The "check your e-mail" page shows the link itself (None: when mail goes to files).
+    MAIL_SHOW_LINKS_ON_PAGE = None
+    # Raise it when the privacy notice changes materially: members are asked again.
+    PRIVACY_POLICY_VERSION = "2026-12-01"
+    TWO_FACTOR_LIMITS_PER_ACCOUNT = "5/15 minutes;20/day"
+    RESET_LIMITS_PER_IP = "5/hour;20/day"
+    ACCOUNT_MAIL_LIMITS_PER_ACCOUNT = "5/hour;20/day"
 
 
 class DevConfig(Config):
@@ -94,6 +149,10 @@ class ProductionConfig(Config):
     REQUIRE_TRUSTED_HOSTS = True
     ALLOW_MEMORY_RATELIMITS = False
     PREFERRED_URL_SCHEME = "https"
+    MAIL_BACKEND = "smtp"
+    REQUIRE_2FA_FOR_STAFF = True
+    MAIL_SHOW_LINKS_ON_PAGE = False
+    SERVER_NAME_FOR_LINKS = None  # required: e.g. FORUM_SERVER_NAME_FOR_LINKS=https://forum.example.org
 
 
 class TestConfig(Config):
@@ -106,6 +165,7 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     WTF_CSRF_ENABLED = False  # a few tests turn it back on to test it for real
+    LOG_REQUESTS = False  # tests/test_ops_logging.py turns it on
     # Tests post fast from one account; tests/test_write_limits.py checks the real limits.
     POST_LIMITS = NEW_MEMBER_POST_LIMITS = "1000/minute"
     EDIT_LIMITS = NEW_MEMBER_EDIT_LIMITS = "1000/minute"

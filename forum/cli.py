@@ -7,9 +7,12 @@ from flask.cli import AppGroup
 
 from .auth.services import find_user_by_name, register_user
 from .errors import ValidationFailed
+from .mail.cli import mail_cli
 from .models import Role
 from .moderation.sanctions import change_role
+from .ops.cli import COMMANDS as OPS_COMMANDS
 from .seed import seed
+from .pages.helplines import helplines_cli
 
 user_cli = AppGroup("user", help="Manage accounts.")
 
@@ -27,7 +30,8 @@ def create_user(name, email, role, password_stdin):
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = register_user(name, email, password, role=role)
+        # The administrator typed the address: no confirmation link needed.
+        user = register_user(name, email, password, role=role, verified=True)
     except ValidationFailed as failure:
         for field, message in failure.errors:
             click.echo(f"{field}: {message}", err=True)
@@ -63,5 +67,12 @@ def seed_command():
 
 
 def init_app(app: Flask) -> None:
+    from .accounts.cli import erase_command, export_command
+    user_cli.add_command(export_command)
+    user_cli.add_command(erase_command)
     app.cli.add_command(user_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(helplines_cli)
+    for command in OPS_COMMANDS:  # backup, restore, migrate-data
+        app.cli.add_command(command)

@@ -3,8 +3,11 @@
 Every function is a pure question about a user and an object: no request, no writes.
 Views, services and templates all ask these (they are Jinja globals too).
 """
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+
+from flask import current_app
 
 from .models import Post, PostStatus, Role, Thread, utcnow
 
@@ -29,7 +32,17 @@ def is_author(user, post: Post) -> bool:
     return user.is_authenticated and post.author_id == user.id
 
 
+def can_see_category(user, category) -> bool:
+    """Members-only categories (Family & friends) are for logged-in members: guests, and
+    so search engines and feed readers, never see them or anything in them."""
+    if category.members_only:
+        return user.is_authenticated
+    return True
+
+
 def can_see_thread(user, thread: Thread) -> bool:
+    if not can_see_category(user, thread.category):
+        return False
     if thread.status == PostStatus.PUBLISHED:
         return True
     if is_moderator(user):
@@ -41,6 +54,8 @@ def can_see_thread(user, thread: Thread) -> bool:
 
 
 def can_see_post(user, post: Post) -> bool:
+    if not can_see_category(user, post.thread.category):
+        return False
     if post.status in PUBLIC_STATUSES:
         return True
     if is_moderator(user):
@@ -48,11 +63,21 @@ def can_see_post(user, post: Post) -> bool:
     return is_author(user, post)
 
 
+def needs_verified_email(user) -> bool:
+    """Logged in with an address not yet confirmed, where posting needs one
+    (REQUIRE_VERIFIED_EMAIL, on by default)."""
+    if not user.is_authenticated or user.email_verified_at is not None:
+        return False
+    return bool(current_app.config.get("REQUIRE_VERIFIED_EMAIL", True))
+
+
 def can_post(user) -> bool:
-    """May write at all: logged in, not silenced, not suspended."""
+    """May write at all: logged in, address confirmed, not silenced, not suspended."""
     if not user.is_authenticated:
         return False
     if user.is_suspended:
+        return False
+    if needs_verified_email(user):
         return False
     return not user.is_silenced
 
@@ -95,7 +120,21 @@ def can_delete_post(user, post: Post) -> bool:
         return False
     if not is_author(user, post):
         return False
-    return post.status in (PostStatus.PUBLISHED, PostStatus.PENDING)
+    # A rejected or hidden post is still its author's to remove.
+    return post.status in (PostStatus.PUBLISHED, PostStatus.PENDING, PostStatus.REJECTED,
+                           PostStatus.HIDDEN)
+
+
+def can_resubmit(user, post: Post) -> bool:
+    """Rewrite a post a moderator rejected or hid, and send it back for review. Silenced
+    members wait; a locked thread freezes its posts."""
+    if not can_post(user):
+        return False
+    if not is_author(user, post):
+        return False
+    if post.status not in (PostStatus.REJECTED, PostStatus.HIDDEN):
+        return False
+    return not post.thread.is_locked
 
 
 def can_quote(user, post: Post, thread: Thread) -> bool:
@@ -180,6 +219,42 @@ def can_sanction(moderator, member) -> bool:
     return not member.is_moderator or moderator.is_admin
 
 
+def can_read_conversation(user, conversation) -> bool:
+    """A private conversation between the moderators and one member: that member and the
+    moderators, nobody else (not even other members it mentions)."""
+    if not user.is_authenticated:
+        return False
+    if is_moderator(user):
+        return True
+    return conversation.member_id == user.id and not user.is_suspended
+
+
+def can_write_in_conversation(user, conversation) -> bool:
+    """Answer in it: the member even when silenced (they may need help most then), and
+    any moderator."""
+    if not can_read_conversation(user, conversation):
+        return False
+    return can_moderate(user) or conversation.member_id == user.id
+
+
+def can_message_member(user, member) -> bool:
+    """Start a conversation with `member`: moderators, with anyone but themselves."""
+    return can_moderate(user) and member.id != user.id
+
+
+def can_erase_account(moderator, member) -> bool:
+    """Erase `member`'s account at their request: moderators for members, admins for
+    moderators too; admins' accounts only from the command line; nobody their own here
+    (members use /settings/delete)."""
+    if not can_moderate(moderator):
+        return False
+    if member.id == moderator.id or member.is_admin:
+        return False
+    if member.erased_at is not None:
+        return False
+    return not member.is_moderator or moderator.is_admin
+
+
 def can_flag(user, post: Post) -> bool:
     if not can_post(user):
         return False
@@ -249,3 +324,48 @@ def edit_review_reason(author, post: Post, *, has_link: bool, title_changed: boo
 def must_be_reviewed(author, category, has_link: bool, *, threshold: int) -> bool:
     """Whether a new post waits for a moderator before anyone else sees it."""
     return review_reason(author, category, has_link, threshold=threshold) is not None
+
+
+def can_mark_helped(user, post: Post) -> bool:
+    """"This helped": a member, on someone else's published post in a thread they see."""
+    if not can_post(user):
+        return False
+    if post.status != PostStatus.PUBLISHED or is_author(user, post):
+        return False
+    return can_see_thread(user, post.thread)
+
+
+def can_see_helpers(user) -> bool:
+    """Who found a post helpful is shown to members, never to guests (or search engines)."""
+    return user.is_authenticated
+
+
+@dataclass(frozen=True)
+class PostActions:
+    """What one viewer may do with one post, asked once per post for the thread page (the
+    template mirrors these answers; each comes from the predicates above)."""
+    quote: bool = False
+    edit: bool = False
+    delete: bool = False
+    flag: bool = False
+    moderate: bool = False
+    edit_as_moderator: bool = False
+    moves: tuple = ()
+
+
+NO_ACTIONS = PostActions()
+
+
+def post_actions(user, post: Post, thread: Thread) -> PostActions:
+    if not user.is_authenticated:
+        return NO_ACTIONS  # readers without an account: nothing to ask
+    moderate = can_moderate(user)
+    return PostActions(
+        quote=can_quote(user, post, thread),
+        edit=can_edit_post(user, post),
+        delete=can_delete_post(user, post),
+        flag=can_flag(user, post),
+        moderate=moderate,
+        edit_as_moderator=moderate and can_edit_as_moderator(user, post),
+        moves=status_moves(user, post) if moderate else (),
+    )

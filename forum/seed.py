@@ -85,23 +85,71 @@ RESOURCES = [
                  "and his experiment with high-dose baclofen (one of our source texts cites "
                  "a 2009 edition as “Heal Thyself…”). A moving first-person story, not "
                  "a treatment guide."),
+    # Helplines, by the country they serve (grouped so on /help). Numbers change: an
+    # admin corrects them with `flask --app forum helplines ...` or on /mod/resources.
+    # (The first five keep the titles they were first seeded with.)
+    dict(seed_key="emergency", section="helplines", evidence_type="helpline", country="",
+         title="In immediate danger: your local emergency number",
+         summary="999 in the UK, 112 in Ireland and the EU, 911 in the US and Canada, "
+                 "000 in Australia, 111 in New Zealand."),
     dict(seed_key="samaritans", section="helplines", evidence_type="helpline", pinned=True,
-         title="Samaritans (UK and Ireland)", url="tel:116123",
+         country="United Kingdom", title="Samaritans (UK and Ireland)", url="tel:116123",
          summary="Call 116 123, free, 24 hours a day, for anyone struggling to cope."),
     dict(seed_key="drinkline", section="helplines", evidence_type="helpline",
-         title="Drinkline (UK)", url="tel:03001231110",
+         country="United Kingdom", title="Drinkline (UK)", url="tel:03001231110",
          summary="Call 0300 123 1110: free, confidential advice about your own or someone "
                  "else's drinking."),
+    dict(seed_key="samaritans-ie", section="helplines", evidence_type="helpline",
+         country="Ireland", title="Samaritans Ireland", url="tel:116123",
+         summary="Call 116 123, free, 24 hours a day."),
+    dict(seed_key="pieta", section="helplines", evidence_type="helpline", country="Ireland",
+         title="Pieta", url="tel:1800247247",
+         summary="Call 1800 247 247 or text HELP to 51444, 24 hours a day: suicide and "
+                 "self-harm support."),
+    dict(seed_key="hse-drugs-alcohol", section="helplines", evidence_type="helpline",
+         country="Ireland", title="HSE Drugs and Alcohol Helpline", url="tel:1800459459",
+         summary="Call 1800 459 459, free and confidential."),
     dict(seed_key="988", section="helplines", evidence_type="helpline",
-         title="988 Suicide & Crisis Lifeline (US)", url="tel:988",
+         country="United States", title="988 Suicide & Crisis Lifeline (US)", url="tel:988",
          summary="Call or text 988, 24 hours a day."),
     dict(seed_key="samhsa", section="helplines", evidence_type="helpline",
-         title="SAMHSA National Helpline (US)", url="tel:18006624357",
+         country="United States", title="SAMHSA National Helpline (US)",
+         url="tel:18006624357",
          summary="Call 1-800-662-4357: free, confidential treatment referral and "
                  "information, 24 hours a day."),
-    dict(seed_key="emergency", section="helplines", evidence_type="helpline",
-         title="In immediate danger: your local emergency number",
-         summary="999 in the UK, 911 in the US, 112 in the EU."),
+    dict(seed_key="988-canada", section="helplines", evidence_type="helpline",
+         country="Canada", title="9-8-8 Suicide Crisis Helpline", url="tel:988",
+         summary="Call or text 988, 24 hours a day, in English or French."),
+    dict(seed_key="lifeline-au", section="helplines", evidence_type="helpline",
+         country="Australia", title="Lifeline", url="tel:131114",
+         summary="Call 13 11 14, 24 hours a day."),
+    dict(seed_key="aod-hotline-au", section="helplines", evidence_type="helpline",
+         country="Australia", title="National Alcohol and Other Drug Hotline",
+         url="tel:1800250015", summary="Call 1800 250 015, free and confidential."),
+    dict(seed_key="1737-nz", section="helplines", evidence_type="helpline",
+         country="New Zealand", title="Need to talk? 1737", url="tel:1737",
+         summary="Call or text 1737, free, 24 hours a day."),
+    dict(seed_key="adh-nz", section="helplines", evidence_type="helpline",
+         country="New Zealand", title="Alcohol Drug Helpline", url="tel:0800787797",
+         summary="Call 0800 787 797 or text 8681, free, 24 hours a day."),
+    dict(seed_key="3114-fr", section="helplines", evidence_type="helpline",
+         country="France", title="3114 — numéro national de prévention du suicide",
+         url="tel:3114", summary="Appelez le 3114, gratuit, 24 h/24."),
+    dict(seed_key="alcool-info-fr", section="helplines", evidence_type="helpline",
+         country="France", title="Alcool Info Service", url="tel:0980980930",
+         summary="Appelez le 0 980 980 930, anonyme et non surtaxé, 7 jours sur 7."),
+    dict(seed_key="telefonseelsorge-de", section="helplines", evidence_type="helpline",
+         country="Germany", title="TelefonSeelsorge", url="tel:08001110111",
+         summary="0800 111 0 111 oder 0800 111 0 222, kostenlos, rund um die Uhr."),
+    dict(seed_key="sucht-hotline-de", section="helplines", evidence_type="helpline",
+         country="Germany", title="Sucht & Drogen Hotline", url="tel:01806313031",
+         summary="01806 313031, rund um die Uhr (kostenpflichtig)."),
+    dict(seed_key="024-es", section="helplines", evidence_type="helpline", country="Spain",
+         title="024 — Línea de atención a la conducta suicida", url="tel:024",
+         summary="Llama al 024, gratuito, las 24 horas."),
+    dict(seed_key="esperanza-es", section="helplines", evidence_type="helpline",
+         country="Spain", title="Teléfono de la Esperanza", url="tel:717003717",
+         summary="Llama al 717 003 717, las 24 horas."),
 ]
 
 # Words that suggest a risk to life. Matched as whole words, case-insensitively; a
@@ -114,6 +162,10 @@ SAFETY_PHRASES = [
 ]
 
 
+# Readable by logged-in members only (forum/permissions.can_see_category).
+MEMBERS_ONLY = {"family-friends"}
+
+
 def seed() -> list[str]:
     """Create what is missing; never duplicates or overwrites. Returns what was added."""
     added = []
@@ -121,13 +173,19 @@ def seed() -> list[str]:
     for position, (slug, name, description) in enumerate(CATEGORIES):
         if slug not in existing:
             db.session.add(Category(slug=slug, name=name, description=description,
-                                    position=position))
+                                    position=position, members_only=slug in MEMBERS_ONLY))
             added.append(f"category {slug}")
-    seeded = set(db.session.scalars(select(Resource.seed_key)))
+    seeded = {r.seed_key: r for r in db.session.scalars(
+        select(Resource).where(Resource.seed_key.is_not(None)))}
     for position, values in enumerate(RESOURCES, start=1):
-        if values["seed_key"] not in seeded:
+        existing_resource = seeded.get(values["seed_key"])
+        if existing_resource is None:
             db.session.add(Resource(position=position, **values))
             added.append(f"resource {values['seed_key']}")
+        elif values.get("country") and not existing_resource.country:
+            # Helplines seeded before they had a country: fill in only what is missing.
+            existing_resource.country = values["country"]
+            added.append(f"country of {values['seed_key']}")
     phrases = set(db.session.scalars(select(SafetyPhrase.phrase)))
     for phrase in SAFETY_PHRASES:
         if phrase not in phrases:

@@ -43,5 +43,5 @@ def init_app(app: Flask) -> None:
     # Only a crisis message calls this (base.html).
     app.jinja_env.globals["list_helplines"] = list_helplines
     for name in dir(permissions):
-        if name.startswith(("can_", "is_", "status_moves")):
+        if name.startswith(("can_", "is_", "status_moves", "post_actions")):
             app.jinja_env.globals[name] = getattr(permissions, name)

@@ -419,6 +419,21 @@ def test_every_action_writes_exactly_one_log_row(app, alice, mia, ada):
                 bob, profession="nurse", register_url="https://register.example/9"),
             reason="Could not find you")),
     ]
+    at_risk = make_post(bob, make_thread(bob, title="A hard night"), body="I can't go on")
+    flags.flag_post(alice, at_risk, reason="at_risk")
+    from forum.messages import services as messages
+    steps += [
+        (Action.REACHED_OUT, lambda: services.record_outreach(
+            mia, at_risk, outcome="Wrote to them; they answered.", handled=False)),
+        (Action.HANDLED, lambda: services.record_outreach(
+            mia, at_risk, outcome="Safe, talking to their GP.", handled=True)),
+        (Action.MESSAGE_MEMBER, lambda: messages.start_conversation(
+            mia, bob, subject="Checking in", body="How are you?", post=at_risk)),
+    ]
+    from forum.accounts import erasure  # issue #11
+    leaving = make_user("leaving")
+    steps.append((Action.ERASE_ACCOUNT, lambda: erasure.erase_on_request(
+        mia, leaving, remove_posts=False, reason="Asked by e-mail.")))
     assert {action for action, _ in steps} == set(Action)
     for action, step in steps:
         before = db.session.query(ModerationAction).count()

@@ -9,6 +9,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask import current_app
@@ -57,6 +58,7 @@ class State:
     move: str | None = None         # can_move_post: approve, reject, hide, restore
     other_thread: bool = False      # can_quote: asked in a reply to another thread
     author_gone: bool = False       # the post's author deleted their account
+    members_only: bool = False      # the category is for logged-in members only
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,18 @@ TABLES = {
     ]),
 
     # --- reading ---------------------------------------------------------------------
+    "can_erase_account": Table(
+        lambda user, scene, s: permissions.can_erase_account(user, scene.target(s.target, user)), [
+            row("a member", MODERATORS, target="bob"),
+            row("a moderator", ADMINS, target="moderator"),
+            row("an admin", NOBODY, target="admin"),
+            row("themself", NOBODY, target="themself"),
+        ]),
+    "can_see_category": Table(
+        lambda user, scene, s: permissions.can_see_category(user, scene.category), [
+            row("an ordinary category", EVERYONE),
+            row("a members-only category", SIGNED_IN, members_only=True),
+        ]),
     "can_see_thread": Table(
         lambda user, scene, s: permissions.can_see_thread(user, scene.thread), [
             row("bob's published thread", EVERYONE),
@@ -116,10 +130,14 @@ TABLES = {
             # Gone for its author too; moderators still see it.
             row("own deleted thread", MODERATORS, own=True, thread=DELETED),
             row("bob's locked published thread", EVERYONE, locked=True),
+            row("bob's thread in a members-only category", SIGNED_IN, members_only=True),
+            row("bob's pending thread, members only", MODERATORS, thread=PENDING,
+                members_only=True),
         ]),
     "can_see_post": Table(
         lambda user, scene, s: permissions.can_see_post(user, scene.post), [
             row("bob's published post", EVERYONE),
+            row("bob's post in a members-only category", SIGNED_IN, members_only=True),
             row("bob's pending post", MODERATORS, post=PENDING),
             row("bob's rejected post", MODERATORS, post=REJECTED),
             row("bob's hidden post", MODERATORS, post=HIDDEN),
@@ -196,15 +214,17 @@ TABLES = {
             # stop it either.
             row("own published post, open thread", SIGNED_IN, own=True),
             row("own pending post, open thread", SIGNED_IN, own=True, post=PENDING),
-            row("own rejected post, open thread", NOBODY, own=True, post=REJECTED),
-            row("own hidden post, open thread", NOBODY, own=True, post=HIDDEN),
+            # A rejected or hidden post is still its author's to remove.
+            row("own rejected post, open thread", SIGNED_IN, own=True, post=REJECTED),
+            row("own hidden post, open thread", SIGNED_IN, own=True, post=HIDDEN),
             row("own deleted post, open thread", NOBODY, own=True, post=DELETED),
             row("own published post, locked thread", SIGNED_IN, own=True, locked=True),
             row("own pending post, locked thread", SIGNED_IN, own=True, post=PENDING,
                 locked=True),
-            row("own rejected post, locked thread", NOBODY, own=True, post=REJECTED,
+            row("own rejected post, locked thread", SIGNED_IN, own=True, post=REJECTED,
                 locked=True),
-            row("own hidden post, locked thread", NOBODY, own=True, post=HIDDEN, locked=True),
+            row("own hidden post, locked thread", SIGNED_IN, own=True, post=HIDDEN,
+                locked=True),
             row("own deleted post, locked thread", NOBODY, own=True, post=DELETED, locked=True),
             row("bob's published post, open thread", NOBODY),
             row("bob's pending post, open thread", NOBODY, post=PENDING),
@@ -245,6 +265,20 @@ TABLES = {
         row("own published post", NOBODY, own=True),
         row("own pending post", NOBODY, own=True, post=PENDING),
         row("own hidden post", NOBODY, own=True, post=HIDDEN),
+    ]),
+    # "This helped" (#12): members, on someone else's published post.
+    "can_mark_helped": Table(lambda user, scene, s: permissions.can_mark_helped(user,
+                                                                             scene.post), [
+        row("bob's published post", WRITERS),
+        row("bob's published post, locked thread", WRITERS, locked=True),
+        row("bob's published post, members-only category", WRITERS, members_only=True),
+        row("bob's pending post", NOBODY, post=PENDING),
+        row("bob's hidden post", NOBODY, post=HIDDEN),
+        row("bob's deleted post", NOBODY, post=DELETED),
+        row("own published post", NOBODY, own=True),
+    ]),
+    "can_see_helpers": Table(lambda user, scene, s: permissions.can_see_helpers(user), [
+        row("who found a post helpful", SIGNED_IN),
     ]),
     "must_be_reviewed": Table(
         lambda user, scene, s: permissions.must_be_reviewed(
@@ -335,6 +369,41 @@ TABLES = {
             row("themself to member", NOBODY, target="themself", role=Role.MEMBER),
             row("themself to admin", NOBODY, target="themself", role=Role.ADMIN),
         ]),
+    "can_resubmit": Table(
+        lambda user, scene, s: permissions.can_resubmit(user, scene.post), [
+            row("own rejected post", WRITERS, own=True, post=REJECTED),
+            row("own hidden post", WRITERS, own=True, post=HIDDEN),
+            row("own rejected post, locked thread", NOBODY, own=True, post=REJECTED,
+                locked=True),
+            row("own published post", NOBODY, own=True),
+            row("own pending post", NOBODY, own=True, post=PENDING),
+            row("own deleted post", NOBODY, own=True, post=DELETED),
+            row("bob's rejected post", NOBODY, post=REJECTED),
+            row("bob's hidden post", NOBODY, post=HIDDEN),
+        ]),
+    # A conversation between the moderators and one member: the persona's own (`own`),
+    # or Bob's.
+    "can_read_conversation": Table(
+        lambda user, scene, s: permissions.can_read_conversation(user, _conversation(
+            user, scene, s)), [
+            row("own conversation", SIGNED_IN, own=True),
+            row("bob's conversation", MODERATORS),
+        ]),
+    "can_write_in_conversation": Table(
+        lambda user, scene, s: permissions.can_write_in_conversation(user, _conversation(
+            user, scene, s)), [
+            # Silenced members may still answer the moderators.
+            row("own conversation", SIGNED_IN, own=True),
+            row("bob's conversation", MODERATORS),
+        ]),
+    "can_message_member": Table(
+        lambda user, scene, s: permissions.can_message_member(user, scene.target(s.target,
+                                                                                 user)), [
+            row("a member (bob)", MODERATORS),
+            row("a suspended member", MODERATORS, target="suspended member"),
+            row("another moderator", MODERATORS, target="moderator"),
+            row("themself", NOBODY, target="themself"),
+        ]),
     "can_sanction": Table(
         lambda user, scene, s: permissions.can_sanction(user, scene.target(s.target, user)), [
             row("a member (bob)", MODERATORS),
@@ -347,6 +416,11 @@ TABLES = {
             row("themself", NOBODY, target="themself"),
         ]),
 }
+
+
+def _conversation(user, scene, state):
+    """A stand-in conversation: the predicates read only whose it is."""
+    return SimpleNamespace(member_id=user.id if state.own else scene.cast["bob"].id)
 
 
 @pytest.fixture
@@ -391,6 +465,7 @@ class Scene:
         self.thread.status = state.thread
         self.thread.locked_at = utcnow() - timedelta(hours=1) if state.locked else None
         self.category.requires_approval = state.approval
+        self.category.members_only = state.members_only
 
 
 CELLS = [pytest.param(name, r, id=f"{name}: {r.label}")

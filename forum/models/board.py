@@ -32,6 +32,8 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Every post here waits for a moderator, whoever writes it.
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Readable by logged-in members only: hidden from guests in every list, page and feed.
+    members_only: Mapped[bool] = mapped_column(Boolean, default=False)
     # Kept in step by the services: the category page never counts rows.
     thread_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -71,6 +73,11 @@ class Thread(db.Model):
     # Set when a moderator renames the thread: the author's next change of the title waits
     # for review (so a removed phone number cannot be put straight back).
     title_needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The moderator's reason for locking, shown to readers while it is locked.
+    lock_reason: Mapped[str | None] = mapped_column(Text)
+    # A post here used crisis language: its author sees the helplines on every visit, and
+    # other readers a short "if you are worried about this person" box.
+    has_at_risk_post: Mapped[bool] = mapped_column(Boolean, default=False)
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -104,6 +111,8 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its author erased their account and had their words removed: a placeholder remains.
+    text_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Mentions a dose ("90 mg", "titrate", "taper"): shown with a not-dosing-advice line.
     mentions_dose: Mapped[bool] = mapped_column(Boolean, default=False)
     # From the form: a double click or a retried request finds the post already made.
@@ -113,6 +122,14 @@ class Post(db.Model):
     # An edit of this (published) post is waiting for a moderator; readers see the text
     # above until it is approved. The proposed text is in `proposed_edits`.
     edit_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why it waits for review (permissions.HoldReason), explained to its author on it.
+    hold_reason: Mapped[str | None] = mapped_column(String(30))
+    # Why a moderator rejected or hid it, shown to its author on the post itself.
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # Its author edited it after a rejection or hiding and sent it back for review.
+    resubmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # It used crisis language when written or edited (its author is shown the helplines).
+    at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()

@@ -92,6 +92,10 @@ class Action(StrEnum):
     APPROVE_EDIT = "approve_edit"
     REJECT_EDIT = "reject_edit"
     CLOSE_FLAGS = "close_flags"
+    REACHED_OUT = "reached_out"
+    HANDLED = "handled"
+    MESSAGE_MEMBER = "message_member"
+    ERASE_ACCOUNT = "erase_account"
 
 
 ACTION_LABELS = {
@@ -112,6 +116,10 @@ ACTION_LABELS = {
     Action.REVOKE_VERIFICATION: "revoked a verification",
     Action.APPROVE_EDIT: "approved an edit", Action.REJECT_EDIT: "rejected an edit",
     Action.CLOSE_FLAGS: "closed the flags of a deleted post",
+    Action.REACHED_OUT: "reached out to a member at risk",
+    Action.HANDLED: "handled a post about risk",
+    Action.MESSAGE_MEMBER: "wrote to a member privately",
+    Action.ERASE_ACCOUNT: "erased an account at its owner's request",
 }
 
 # Shown in the public log. Approvals are routine; dismissing flags would reveal that
@@ -122,7 +130,13 @@ ACTION_LABELS = {
 PUBLIC_ACTIONS = frozenset(set(Action) - {Action.APPROVE, Action.DISMISS_FLAGS,
                                           Action.APPLY_VERIFICATION,
                                           Action.DECLINE_VERIFICATION,
-                                          Action.APPROVE_EDIT, Action.CLOSE_FLAGS})
+                                          Action.APPROVE_EDIT, Action.CLOSE_FLAGS,
+                                          # Care for someone at risk is nobody else's
+                                          # business: moderators only.
+                                          Action.REACHED_OUT, Action.HANDLED,
+                                          Action.MESSAGE_MEMBER,
+                                          # Leaving is the member's own business.
+                                          Action.ERASE_ACCOUNT})
 
 _ACTION_CHECK = "action IN (%s)" % ", ".join(f"'{a.value}'" for a in Action)
 
@@ -192,6 +206,13 @@ class NotificationKind(StrEnum):
     VERIFICATION_REVOKED = "verification_revoked"
     EDIT_APPROVED = "edit_approved"
     EDIT_REJECTED = "edit_rejected"
+    MODERATOR_MESSAGE = "moderator_message"
+    # Following conversations (forum/notifications/following.py).
+    REPLY = "reply"
+    NEW_THREAD = "new_thread"
+    MENTION = "mention"
+    QUOTE = "quote"
+    HELPED = "helped"
 
 
 class Notification(db.Model):
@@ -202,6 +223,9 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    # Who caused it (a reply's author, the member who found a post helpful): groups
+    # notifications and lets an undone "This helped" take its notification back.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Why, in the moderator's words (a rejection's reason, a sanction's reason).
     reason: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[str] = mapped_column(String(200), default="")

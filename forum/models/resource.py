@@ -80,6 +80,8 @@ class Resource(db.Model):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Helplines: the country they serve ("United Kingdom"); empty for "anywhere".
+    country: Mapped[str] = mapped_column(String(60), default="")
 
     @property
     def evidence_label(self) -> str:

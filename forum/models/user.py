@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -74,6 +74,23 @@ class User(UserMixin, db.Model):
     verified_profession: Mapped[str | None] = mapped_column(String(20))
     # Kept in step by the notification service, so no page counts rows for the badge.
     unread_notifications: Mapped[int] = mapped_column(Integer, default=0)
+    # Accounts and privacy (forum/auth, forum/accounts): a confirmed address may post.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Markdown as written (at most 500 characters) and its sanitised rendering.
+    bio: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    # Guests see the name and badge only, not the posts.
+    hide_activity: Mapped[bool] = mapped_column(Boolean, default=False)
+    # TOTP (RFC 6238): set with `totp_enabled_at` NULL while being set up.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last 30-second step a code was accepted for: a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # The privacy-notice version of the member's latest consent to processing health
+    # data (the history is in `consents`); a newer notice asks again at the next login.
+    health_consent_version: Mapped[str | None] = mapped_column(String(40))
+    # Set when the account was erased: the name stays reserved, nothing else remains.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -103,7 +120,15 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return not self.is_suspended
+        return not self.is_suspended and self.erased_at is None
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"

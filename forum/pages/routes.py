@@ -1,4 +1,5 @@
-from flask import render_template
+from flask import current_app, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import db
@@ -9,15 +10,28 @@ from . import bp
 
 @bp.get("/")
 def home():
-    return render_template("pages/home.html", categories=queries.list_categories(),
-                           pinned=queries.list_site_pinned(),
+    return render_template("pages/home.html",
+                           categories=queries.list_categories(viewer=current_user),
+                           pinned=queries.list_site_pinned(viewer=current_user),
                            pinned_resources=resource_queries.list_pinned(),
-                           latest=queries.list_latest_threads())
+                           latest=queries.list_latest_threads(viewer=current_user))
 
 
 @bp.get("/help")
 def help_page():
     return render_template("pages/help.html", helplines=resource_queries.list_helplines())
+
+
+@bp.get("/privacy")
+def privacy():
+    config = current_app.config
+    return render_template("pages/privacy.html", policy_version=config["PRIVACY_POLICY_VERSION"],
+                           keep_sent_days=config["MAIL_KEEP_SENT_DAYS"])
+
+
+@bp.get("/guidelines")
+def guidelines():
+    return render_template("pages/guidelines.html")
 
 
 @bp.get("/healthz")

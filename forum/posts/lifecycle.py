@@ -10,13 +10,17 @@ cache, export and erasure hear of it exactly when it is saved.
     pending ──approve──▶ published ──hide──▶ hidden
        │                   │  ▲                │
        └──reject──▶ rejected  └────restore─────┘ (rejected ──restore──▶ published too)
-    pending, published ──(author) delete──▶ deleted
+    pending, published, hidden, rejected ──(author) delete──▶ deleted
+    hidden, rejected ──(author) resubmit──▶ pending (its earlier text kept as a revision)
 
 These functions check no permission and never commit: the services in forum/threads,
 forum/moderation and forum/flags ask permissions.py, call one of these, write their log
 row and notification, and commit once. Status changes are conditional UPDATEs, so when two
 moderators act on one post at once the second gets AlreadyHandled and changes nothing.
 """
+import re
+
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -25,7 +29,7 @@ from ..extensions import begin_writing, db
 from ..models import (Action, Category, EditStatus, Flag, FlagReason, Post, PostStatus,
                       ProposedEdit, Revision, Thread, User, utcnow)
 from ..modlog import log_action
-from .text import PreparedText
+from .text import PreparedText, prepare_text
 
 
 class AlreadyHandled(Exception):
@@ -40,7 +44,7 @@ class DuplicateSubmission(Exception):
 # --- new posts -------------------------------------------------------------------------
 
 def start_thread(author, category: Category, text: PreparedText, *, held: bool,
-                 idempotency_key: str | None) -> Post:
+                 idempotency_key: str | None, hold_reason: str | None = None) -> Post:
     """Add a thread and its opening post to the session (pending when `held`)."""
     begin_writing()
     now = utcnow()
@@ -50,7 +54,8 @@ def start_thread(author, category: Category, text: PreparedText, *, held: bool,
                     post_count=0 if held else 1, last_position=1)
     post = Post(thread=thread, author_id=author.id, position=1, body=text.body,
                 body_html=text.html, status=status, created_at=now,
-                mentions_dose=text.mentions_dose, idempotency_key=idempotency_key or None)
+                mentions_dose=text.mentions_dose, idempotency_key=idempotency_key or None,
+                hold_reason=hold_reason if held else None)
     if not held:
         _count_threads(category.id, +1)
     db.session.add_all([thread, post])
@@ -62,7 +67,7 @@ def start_thread(author, category: Category, text: PreparedText, *, held: bool,
 
 
 def add_reply(author, thread: Thread, text: PreparedText, *, held: bool,
-              idempotency_key: str | None) -> Post:
+              idempotency_key: str | None, hold_reason: str | None = None) -> Post:
     """Add a reply at the end of `thread` to the session (pending when `held`)."""
     begin_writing()
     now = utcnow()
@@ -76,7 +81,8 @@ def add_reply(author, thread: Thread, text: PreparedText, *, held: bool,
                 body_html=text.html,
                 status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 created_at=now, mentions_dose=text.mentions_dose,
-                idempotency_key=idempotency_key or None)
+                idempotency_key=idempotency_key or None,
+                hold_reason=hold_reason if held else None)
     db.session.add(post)
     _insert()
     _raise_at_risk_flag(post, text.crisis_phrase)
@@ -115,6 +121,7 @@ def approve(moderator, post: Post) -> None:
     """pending → published: it counts, it is the thread's latest activity, and its
     author has one more approved post."""
     _transition(post, {PostStatus.PENDING}, PostStatus.PUBLISHED)
+    post.status_reason = None
     _went_public(post, bump_activity=True)
     db.session.execute(update(User).where(User.id == post.author_id)
                        .values(approved_post_count=User.approved_post_count + 1)
@@ -122,16 +129,19 @@ def approve(moderator, post: Post) -> None:
     _announce(PostEvent.BECAME_VISIBLE, post, moderator.id, "approved")
 
 
-def reject(moderator, post: Post) -> None:
-    """pending → rejected (still readable by its author)."""
+def reject(moderator, post: Post, *, reason: str | None = None) -> None:
+    """pending → rejected (still readable by its author, who is shown `reason` on it)."""
     was = _transition(post, {PostStatus.PENDING}, PostStatus.REJECTED)
+    post.status_reason = reason
     _went_private(post, was, PostStatus.REJECTED)
     _resolve_flags(post, moderator, "actioned")
 
 
-def hide(moderator, post: Post) -> None:
-    """published → hidden, restorable. `moderator` None: the system (auto-hide)."""
+def hide(moderator, post: Post, *, reason: str | None = None) -> None:
+    """published → hidden, restorable. `moderator` None: the system (auto-hide).
+    Its author is shown `reason` on the post."""
     was = _transition(post, {PostStatus.PUBLISHED}, PostStatus.HIDDEN)
+    post.status_reason = reason
     _went_private(post, was, PostStatus.HIDDEN)
     if moderator is not None:
         _resolve_flags(post, moderator, "actioned")
@@ -141,6 +151,7 @@ def hide(moderator, post: Post) -> None:
 def restore(moderator, post: Post, *, resolution: str = "dismissed") -> None:
     """hidden or rejected → published, without making it the latest activity."""
     _transition(post, {PostStatus.HIDDEN, PostStatus.REJECTED}, PostStatus.PUBLISHED)
+    post.status_reason = None
     _went_public(post, bump_activity=False)
     _resolve_flags(post, moderator, resolution)
     _announce(PostEvent.BECAME_VISIBLE, post, _id(moderator), "restored")
@@ -149,16 +160,19 @@ def restore(moderator, post: Post, *, resolution: str = "dismissed") -> None:
 def restore_after_false_flags(moderator, post: Post) -> None:
     """A post the system hid because of flags that a moderator then dismissed."""
     _transition(post, {PostStatus.HIDDEN}, PostStatus.PUBLISHED)
+    post.status_reason = None
     _went_public(post, bump_activity=False)
     _announce(PostEvent.BECAME_VISIBLE, post, moderator.id, "flags dismissed")
 
 
 def delete(author, post: Post) -> None:
-    """Its author removes a post: the thread shows a placeholder in its place. The
-    opening post of a thread nobody has answered takes the thread with it. Its open
-    flags are closed (the system logs why) and a waiting edit is withdrawn."""
+    """Its author removes a post (live, waiting, rejected or hidden): the thread shows a
+    placeholder in its place. The opening post of a thread nobody has answered takes the
+    thread with it. Its open flags are closed (the system logs why) and a waiting edit is
+    withdrawn."""
     begin_writing()
-    was = _transition(post, {PostStatus.PUBLISHED, PostStatus.PENDING}, PostStatus.DELETED)
+    was = _transition(post, {PostStatus.PUBLISHED, PostStatus.PENDING, PostStatus.HIDDEN,
+                             PostStatus.REJECTED}, PostStatus.DELETED)
     post.deleted_at = utcnow()
     thread = post.thread
     remaining = thread.post_count
@@ -267,6 +281,25 @@ def rewrite(editor, post: Post, text: PreparedText, *, cause: str) -> bool:
     return True
 
 
+def resubmit(author, post: Post, text: PreparedText) -> bool:
+    """hidden or rejected → pending: its author rewrote it after a moderator's reason, and
+    it goes back to the review queue marked as a resubmission. The earlier text is kept
+    as a revision (the moderator's reason stays on it until a moderator decides). False
+    when the text is unchanged (nothing happens)."""
+    if not rewrite(author, post, text, cause="resubmitted"):
+        return False
+    _transition(post, {PostStatus.HIDDEN, PostStatus.REJECTED}, PostStatus.PENDING)
+    post.resubmitted_at = utcnow()
+    thread = post.thread
+    if post.is_first and thread.status != PostStatus.PENDING:
+        # The thread follows its opening post; it did not count while hidden or rejected.
+        db.session.execute(update(Thread).where(Thread.id == thread.id)
+                           .values(status=PostStatus.PENDING)
+                           .execution_options(synchronize_session=False))
+        db.session.expire(thread)
+    return True
+
+
 def retitle(moderator, thread: Thread, title: str) -> None:
     """A moderator renames a thread; its author's next change of the title is reviewed."""
     begin_writing()
@@ -357,6 +390,11 @@ def _raise_at_risk_flag(post: Post, phrase: str | None) -> None:
     """A system flag that puts the post at the top of the review queue (once)."""
     if phrase is None:
         return
+    post.at_risk = True
+    thread_id = post.thread_id if post.thread_id is not None else post.thread.id
+    db.session.execute(update(Thread).where(Thread.id == thread_id)
+                       .values(has_at_risk_post=True)
+                       .execution_options(synchronize_session=False))
     if post.id is not None and db.session.scalar(
             select(Flag.id).where(Flag.post_id == post.id, Flag.flagger_id.is_(None),
                                   Flag.reason == FlagReason.AT_RISK,
@@ -384,3 +422,102 @@ def _announce(event: PostEvent, post: Post, actor_id: int | None, cause: str) ->
 
 def _id(user) -> int | None:
     return user.id if user is not None else None
+
+
+# --- erasure (forum/accounts/erasure.py) -----------------------------------------------
+
+REMOVED_TITLE = "Removed at the author's request"
+QUOTE_REMOVED = "> *quote removed at the author's request*\n"
+# What threads/queries.quote_text writes: "[name wrote](/p/<id>):" then "> " lines.
+_QUOTE = re.compile(r"^\[[^\]\n]*\]\(/p/(?P<id>\d+)\):[ \t]*\n(?:>[^\n]*(?:\n|$))*", re.M)
+
+
+def erase_text(post: Post, *, actor_id: int | None) -> None:
+    """Its author left and asked for their words to go. The post becomes a placeholder
+    ("removed at the author's request") wherever it stood, with the counters of a
+    deletion; its text, every earlier version and any waiting edit are destroyed; an
+    opening post takes its thread's title with it. A visible post announces that it
+    stopped being visible, so the search index and the caches drop it."""
+    begin_writing()
+    if post.status in (PostStatus.PUBLISHED, PostStatus.PENDING):
+        delete(_Actor(actor_id), post)
+    elif post.status in (PostStatus.HIDDEN, PostStatus.REJECTED):
+        _transition(post, {PostStatus.HIDDEN, PostStatus.REJECTED}, PostStatus.DELETED)
+        post.deleted_at = utcnow()
+        withdraw_pending_edit(post)
+    post.body = ""
+    post.body_html = ""
+    post.mentions_dose = False
+    post.edit_needs_review = False
+    post.text_removed_at = utcnow()
+    db.session.execute(delete_rows(Revision).where(Revision.post_id == post.id))
+    db.session.execute(delete_rows(ProposedEdit).where(ProposedEdit.post_id == post.id))
+    # A crisis flag's note quotes the post; the flag itself stays for the moderators.
+    db.session.execute(update(Flag).where(Flag.post_id == post.id, Flag.flagger_id.is_(None))
+                       .values(note="(text removed at the author's request)")
+                       .execution_options(synchronize_session=False))
+    if post.position == 1:
+        db.session.execute(update(Thread).where(Thread.id == post.thread_id)
+                           .values(title=REMOVED_TITLE)
+                           .execution_options(synchronize_session=False))
+        db.session.expire(post.thread)
+
+
+class _Actor:
+    """Who erased (the member, a moderator, or None for the command line), as delete()
+    wants it."""
+    def __init__(self, actor_id):
+        self.id = actor_id
+
+
+def strip_quotes(text: str, removed_ids: set[int]) -> str:
+    """`text` with every quote of a post in `removed_ids` replaced by a short note."""
+    return _QUOTE.sub(lambda m: QUOTE_REMOVED if int(m.group("id")) in removed_ids
+                      else m.group(0), text)
+
+
+def quoted_post_ids(text: str) -> set[int]:
+    return {int(m.group("id")) for m in _QUOTE.finditer(text)}
+
+
+def remove_quotes(post: Post, removed_ids: set[int], *, actor_id: int | None) -> bool:
+    """Where `post` (someone else's) quotes a removed post, the quoted passage becomes
+    "quote removed at the author's request"; their own words stay as they wrote them. No
+    revision keeps the quote: earlier versions and waiting edits are rewritten alike.
+    False when it quoted none of them."""
+    new_body = strip_quotes(post.body, removed_ids)
+    if new_body == post.body:
+        return False
+    begin_writing()
+    text = prepare_text(new_body)
+    post.body = text.body
+    post.body_html = text.html
+    for revision in db.session.scalars(select(Revision).where(Revision.post_id == post.id)):
+        revision.body = strip_quotes(revision.body, removed_ids)
+    for edit in db.session.scalars(select(ProposedEdit).where(ProposedEdit.post_id == post.id)):
+        stripped = strip_quotes(edit.body, removed_ids)
+        if stripped != edit.body:
+            edit.body = stripped
+            edit.body_html = prepare_text(stripped).html
+    if post.status == PostStatus.PUBLISHED:
+        _announce(PostEvent.TEXT_CHANGED, post, actor_id, "quote removed")
+    return True
+
+
+def remove_quotes_from_revision(revision: Revision, removed_ids: set[int]) -> None:
+    """An earlier version of someone's post that quoted a removed post."""
+    revision.body = strip_quotes(revision.body, removed_ids)
+
+
+def unlink_author(member_id: int) -> None:
+    """A departed member's posts and threads stay, attributed to "a former member"."""
+    begin_writing()
+    db.session.execute(update(Post).where(Post.author_id == member_id)
+                       .values(author_id=None).execution_options(synchronize_session=False))
+    db.session.execute(update(Thread).where(Thread.author_id == member_id)
+                       .values(author_id=None).execution_options(synchronize_session=False))
+    db.session.execute(update(Thread).where(Thread.last_poster_id == member_id)
+                       .values(last_poster_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(Revision).where(Revision.editor_id == member_id)
+                       .values(editor_id=None).execution_options(synchronize_session=False))

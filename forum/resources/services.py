@@ -12,15 +12,17 @@ from ..permissions import can_moderate
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 FIELDS = ("section", "title", "authors", "year", "source", "doi", "url", "evidence_type",
-          "summary")
+          "summary", "country")
 
 
 def _clean(values: dict) -> dict:
     """Check a resource's fields; raises ValidationFailed with every problem at once."""
     errors = []
     clean = {name: (values.get(name) or "") for name in FIELDS}
-    for name in ("title", "authors", "source", "doi", "url", "summary"):
+    for name in ("title", "authors", "source", "doi", "url", "summary", "country"):
         clean[name] = str(clean[name]).strip()
+    if len(clean["country"]) > 60:
+        errors.append(("country", "Keep the country under 60 characters."))
     if clean["section"] not in tuple(Section):
         errors.append(("section", "Choose a section."))
     if clean["evidence_type"] not in tuple(Evidence):

@@ -84,6 +84,61 @@ def _ready_to_post(page: Page, site) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def _preview(page: Page, site) -> None:
+    page.goto("/c/experiences/new")
+    page.get_by_label("Title").fill("A question about sleep")
+    page.get_by_label("Your post").fill("Does anyone else sleep **much** better?\n\n- at first")
+    page.get_by_role("button", name="Preview").click()
+
+
+def _conversation(page: Page, site) -> None:
+    """A moderator writes privately to the showcase author, from the member page."""
+    page.goto(f"/mod/users/{site.author_id}")
+    page.get_by_role("link", name="privately").click()
+    page.get_by_label("Subject").fill("Checking in with you")
+    page.get_by_label("Your message").fill("How are you doing this week?")
+    page.get_by_role("button", name="Send").click()
+
+
+def _check_email(page: Page, site) -> None:
+    """Issue #11: a newcomer registers; the development page shows the link."""
+    page.goto("/register")
+    import uuid
+    name = f"newcomer{uuid.uuid4().hex[:8]}"
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("E-mail").fill(f"{name}@example.org")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_label("I consent").check()
+    page.get_by_label("I have read and accept").check()
+    page.get_by_role("button", name="Register").click()
+
+
+def _verify(page: Page, site) -> None:
+    _check_email(page, site)
+    page.get_by_role("link", name="/verify/").click()
+
+
+def _reset_sent(page: Page, site) -> None:
+    page.goto("/reset")
+    page.get_by_label("E-mail").fill(f"{site.author.lower()}@example.org")
+    page.get_by_role("button", name="Send the link").click()
+
+
+def _reset_password(page: Page, site) -> None:
+    _reset_sent(page, site)
+    page.get_by_role("link", name="/reset/").click()
+
+
+def _two_factor_setup(page: Page, site) -> None:
+    page.goto("/settings/two-factor")
+    page.get_by_role("button", name="Set up two-factor sign-in").click()
+
+
+def _delete_errors(page: Page, site) -> None:
+    page.goto("/settings/delete")
+    page.get_by_role("button", name="Delete my account").click()
+
+
 MEMBER, MODERATOR = "member", "moderator"
 
 PAGE_TYPES = [
@@ -108,10 +163,17 @@ PAGE_TYPES = [
     PageType("login", "/login", main=True),
     PageType("login-failed", steps=_failed_login),
     PageType("register", "/register", main=True),
-    PageType("register-errors", steps=_register_errors),
+    PageType("register-errors", steps=_register_errors, status=422),
     PageType("profile", "/u/{site.author}"),
     PageType("settings", "/settings", role=MEMBER, main=True),
     PageType("notifications", "/notifications", role=MEMBER),
+    # Finding and following conversations (#12)
+    PageType("search", "/search"),
+    PageType("search-results", "/search?q=baclofen+OR+cravings", main=True),
+    PageType("search-nothing", "/search?q=%22unbalanced+(%2A"),
+    PageType("search-member", "/search?q=steady&order=newest", role=MEMBER),
+    PageType("notification-settings", "/settings/notifications", role=MEMBER),
+    PageType("helped-by", "/p/{site.first_post_id}/helped", role=MEMBER),
     PageType("help", "/help", main=True),
     PageType("resources", "/resources", main=True),
     PageType("verification", "/settings/verification", role=MEMBER),
@@ -128,6 +190,29 @@ PAGE_TYPES = [
     PageType("error-500", "/__test__/error", status=500),
     PageType("session-expired", steps=_session_expired, status=400, role=MEMBER, main=True),
     PageType("ready-to-post", steps=_ready_to_post, role=MEMBER),
+    # Issue #10: history, resubmitting, preview, conversations with the moderators.
+    PageType("post-history", "/p/{site.first_post_id}/history", role=MEMBER),
+    PageType("edit-and-resubmit", "/p/{site.hidden_post_id}/edit", role=MEMBER),
+    PageType("new-thread-preview", steps=_preview, role=MEMBER),
+    PageType("messages", "/messages", role=MEMBER),
+    PageType("message-start", "/messages/new?member={site.author_id}&template=helplines",
+             role=MODERATOR),
+    PageType("conversation", steps=_conversation, role=MODERATOR),
+    # Issue #11: accounts and privacy.
+    PageType("privacy", "/privacy"),
+    PageType("guidelines", "/guidelines"),
+    PageType("reset-request", "/reset"),
+    PageType("reset-sent", steps=_reset_sent),
+    PageType("reset-password", steps=_reset_password),
+    PageType("check-email", steps=_check_email),
+    PageType("verify-email", steps=_verify),
+    PageType("consent", "/consent", role=MEMBER),
+    PageType("two-factor", "/settings/two-factor", role=MEMBER),
+    PageType("two-factor-setup", steps=_two_factor_setup, role=MEMBER),
+    PageType("export", "/settings/export", role=MEMBER),
+    PageType("delete-account", "/settings/delete", role=MEMBER),
+    PageType("delete-account-errors", steps=_delete_errors, status=422, role=MEMBER),
+    PageType("mod-erase-member", "/mod/users/{site.author_id}/erase", role=MODERATOR),
 ]
 
 
