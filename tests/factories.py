@@ -2,6 +2,8 @@
 from datetime import timedelta
 from itertools import count
 
+from flask import current_app
+
 from forum.auth.services import register_user
 from forum.extensions import db
 from forum.models import Category, Role, utcnow
@@ -15,7 +17,10 @@ def make_user(name: str | None = None, *, role: str = Role.MEMBER, suspended: bo
               silenced: bool = False, email: str | None = None, new: bool = False):
     """An established member (posts without review) unless `new`."""
     name = name or f"member{next(_serial)}"
-    user = register_user(name, email or f"{name.lower()}@example.org", PASSWORD, role=role)
+    # Confirmed address and consent given, as a member who finished registering.
+    user = register_user(name, email or f"{name.lower()}@example.org", PASSWORD, role=role,
+                         verified=True,
+                         consent_version=current_app.config["PRIVACY_POLICY_VERSION"])
     if not new:
         user.approved_post_count = 1
         user.created_at = utcnow() - timedelta(days=30)

@@ -187,16 +187,23 @@ def test_logout_is_post_only(login, alice):
     assert "Log in" in client.get("/").get_data(as_text=True)
 
 
-def test_register_over_http_logs_in(client):
+def test_register_over_http_then_verify_and_log_in(client):
+    # Registering logs nobody in: the page must answer the same for a known address.
     response = client.post("/register", data={"username": "carol", "email": "carol@example.org",
-                                              "password": PASSWORD})
-    assert response.status_code == 302
+                                              "password": PASSWORD, "consent_health": "y",
+                                              "accept_guidelines": "y"})
+    assert response.status_code == 302 and "/register/check-email" in response.location
+    page = client.get("/register/check-email").get_data(as_text=True)
+    link = page.split('Your link: <a href="', 1)[1].split('"', 1)[0]
+    assert client.post(link.removeprefix("http://localhost:5000")).status_code == 302
+    client.post("/login", data={"username": "carol", "password": PASSWORD})
     assert "carol" in client.get("/settings").get_data(as_text=True)
 
 
 def test_register_errors_are_shown_with_input_kept(client, alice):
     page = client.post("/register", data={"username": "ALICE", "email": "new@example.org",
-                                          "password": PASSWORD}).get_data(as_text=True)
+                                          "password": PASSWORD, "consent_health": "y",
+                                          "accept_guidelines": "y"}).get_data(as_text=True)
     assert "looks too much like one" in page
     assert 'value="new@example.org"' in page
     assert 'aria-invalid="true"' in page
@@ -278,7 +285,8 @@ def test_registration_is_throttled(client):
     for n in range(5):
         assert client.post("/register", data={"username": f"newbie{n}",
                                               "email": f"n{n}@example.org",
-                                              "password": PASSWORD}).status_code == 302
+                                              "password": PASSWORD, "consent_health": "y",
+                                              "accept_guidelines": "y"}).status_code == 302
         client.post("/logout")
     response = client.post("/register", data={"username": "newbie9", "email": "n9@example.org",
                                               "password": PASSWORD})

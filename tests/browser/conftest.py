@@ -128,8 +128,10 @@ def live_server(database_url):
                          request_handler=ClosingRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["SERVER_NAME_FOR_LINKS"] = url  # links in mail (issue #11) point here
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+        yield LiveServer(app=app, url=url)
     finally:
         server.shutdown()
         server.server_close()
