@@ -1,25 +1,127 @@
-"""In-app notifications. `notify` adds to the caller's transaction; it never commits."""
-from sqlalchemy import select, update
+"""In-app notifications (and the e-mails that go with them). `notify` adds to the caller's
+transaction; it never commits. The services below that do commit say so."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Notification, User, utcnow
+from ..models import Notification, NotificationKind, Post, User, utcnow
+from ..permissions import can_see_post, can_see_thread
+from . import email
+
+# Notifications about other people's posts: they go when the post stops being visible.
+ABOUT_OTHERS_POSTS = (NotificationKind.REPLY, NotificationKind.NEW_THREAD,
+                      NotificationKind.MENTION, NotificationKind.QUOTE)
+# Shown as one line per thread or post while unread: "3 new replies in ...".
+GROUPED = (NotificationKind.REPLY, NotificationKind.HELPED)
 
 
 def notify(user_id: int | None, kind: str, *, post=None, reason: str = "",
-           details: str = "") -> None:
+           details: str = "", actor_id: int | None = None) -> None:
     if user_id is None:  # the author's account is gone
         return
     db.session.add(Notification(user_id=user_id, kind=kind, post_id=post.id if post else None,
-                                reason=reason, details=details))
+                                actor_id=actor_id, reason=reason, details=details))
     db.session.execute(update(User).where(User.id == user_id)
                        .values(unread_notifications=User.unread_notifications + 1)
                        .execution_options(synchronize_session=False))
+    email.send_if_wanted(user_id, kind, post=post)
 
 
-def list_notifications(user, limit: int = 100) -> list[Notification]:
-    return list(db.session.scalars(
+def withdraw(*, post_ids, kinds, actor_id: int | None = None) -> int:
+    """Take back notifications about `post_ids` of these `kinds` (a reply hidden after it
+    notified, an undone "This helped"), keeping the unread counts right. Never commits."""
+    condition = [Notification.post_id.in_(post_ids), Notification.kind.in_(kinds)]
+    if actor_id is not None:
+        condition.append(Notification.actor_id == actor_id)
+    unread = db.session.execute(
+        select(Notification.user_id, func.count()).where(*condition,
+                                                         Notification.read_at.is_(None))
+        .group_by(Notification.user_id)).all()
+    for user_id, count in unread:
+        db.session.execute(update(User).where(User.id == user_id)
+                           .values(unread_notifications=func.max(
+                               User.unread_notifications - count, 0)
+                               if db.session.get_bind().dialect.name == "sqlite" else
+                               func.greatest(User.unread_notifications - count, 0))
+                           .execution_options(synchronize_session=False))
+    return db.session.execute(delete(Notification).where(*condition)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+@dataclass
+class Entry:
+    """One line on the notifications page: a notification, or several grouped."""
+    note: Notification
+    count: int = 1
+    first_unread_id: int | None = None
+
+    @property
+    def unread(self) -> bool:
+        return self.note.read_at is None
+
+
+def list_notifications(user, limit: int = 100) -> list[Entry]:
+    """Newest first; unread replies in one thread (or "This helped" on one post) as one
+    line. Nothing about a post the member may no longer see is shown."""
+    notes = db.session.scalars(
         select(Notification).where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+        .options(joinedload(Notification.post).joinedload(Post.thread))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+    entries, groups = [], {}
+    for note in notes:
+        if note.post is not None and not (can_see_post(user, note.post)
+                                          and can_see_thread(user, note.post.thread)):
+            continue
+        if note.kind in GROUPED and note.read_at is None and note.post is not None:
+            key = (note.kind, note.post.thread_id if note.kind == NotificationKind.REPLY
+                   else note.post_id)
+            if key in groups:
+                groups[key].count += 1
+                groups[key].first_unread_id = note.id  # older: listed newest first
+                continue
+            groups[key] = Entry(note=note, first_unread_id=note.id)
+            entries.append(groups[key])
+            continue
+        entries.append(Entry(note=note, first_unread_id=note.id))
+    return entries
+
+
+def open_notification(user, notification_id: int) -> Notification | None:
+    """Mark a notification (and the others grouped with it) read; commits. None when it is
+    not this member's."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        return None
+    same = [Notification.id == note.id]
+    if note.kind in GROUPED and note.post is not None:
+        if note.kind == NotificationKind.REPLY:
+            same = [Notification.kind == note.kind, Notification.post_id.in_(
+                select(Post.id).where(Post.thread_id == note.post.thread_id))]
+        else:
+            same = [Notification.kind == note.kind, Notification.post_id == note.post_id]
+    _mark_read(user, [Notification.user_id == user.id, *same])
+    db.session.commit()
+    return note
+
+
+def mark_read_about(user, post_ids) -> None:
+    """Reading a page marks the notifications about its posts read. Never commits."""
+    _mark_read(user, [Notification.user_id == user.id, Notification.post_id.in_(post_ids)])
+
+
+def _mark_read(user, condition) -> None:
+    changed = db.session.execute(
+        update(Notification).where(*condition, Notification.read_at.is_(None))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if changed:
+        db.session.execute(update(User).where(User.id == user.id).values(
+            unread_notifications=select(func.count()).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None))
+            .scalar_subquery()).execution_options(synchronize_session=False))
+        db.session.expire(user, ["unread_notifications"])
 
 
 def mark_all_read(user) -> None:
@@ -28,3 +130,11 @@ def mark_all_read(user) -> None:
                        .values(read_at=utcnow()))
     user.unread_notifications = 0
     db.session.commit()
+
+
+def unread_since(user, since: datetime | None) -> list[Notification]:
+    condition = [Notification.user_id == user.id, Notification.read_at.is_(None)]
+    if since is not None:
+        condition.append(Notification.created_at > since)
+    return list(db.session.scalars(select(Notification).where(*condition)
+                                   .order_by(Notification.id)))
