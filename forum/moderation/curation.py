@@ -12,7 +12,7 @@ from .forms import ReasonForm, ResourceForm
 from .routes import _run
 
 RESOURCE_FIELDS = ("section", "title", "authors", "year", "source", "doi", "url",
-                   "evidence_type", "summary")
+                   "evidence_type", "summary", "country")
 
 
 @bp.get("/resources")

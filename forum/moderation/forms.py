@@ -53,13 +53,17 @@ class ResourceForm(FlaskForm):
     evidence_type = SelectField("Kind of evidence", choices=[SelectChoice(k.value, v)
                                                              for k, v in EVIDENCE_LABELS.items()])
     summary = TextAreaField("What it shows, and what it does not")
+    country = StringField("Country (helplines)", description="The country a helpline serves, "
+                          "e.g. “Ireland”; /help groups them by it. Empty: anywhere.")
     reason = StringField("Note for the moderation log (optional)")
 
 
 class ApplicationForm(FlaskForm):
-    profession = SelectField("Profession", choices=[SelectChoice(k.value, v.capitalize()
-                                                                 if v != "GP" else v)
-                                                    for k, v in PROFESSION_LABELS.items()])
+    # No profession chosen for them: "Choose…" first, and a choice is required.
+    profession = SelectField("Profession", choices=[SelectChoice("", "Choose…")] + [
+        SelectChoice(k.value, v.capitalize() if v != "GP" else v)
+        for k, v in PROFESSION_LABELS.items()],
+        validators=[InputRequired("Choose your profession.")])
     register_url = StringField("Public link to a professional register or practice page",
                                validators=[InputRequired("Give a link we can check.")])
     private_note = TextAreaField("Private note for the moderators",

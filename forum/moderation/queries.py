@@ -107,6 +107,20 @@ def member_histories(user_ids: set[int]) -> dict[int, MemberHistory]:
     return {uid: MemberHistory(published.get(uid, 0), actions.get(uid, 0)) for uid in user_ids}
 
 
+def latest_outreach(post_ids: list[int]) -> dict[int, ModerationAction]:
+    """The latest "reached out" note on each at-risk post shown in the queue (one query,
+    none when there is nothing at risk)."""
+    if not post_ids:
+        return {}
+    notes = {}
+    for entry in db.session.scalars(
+            select(ModerationAction).where(ModerationAction.post_id.in_(post_ids),
+                                           ModerationAction.action == Action.REACHED_OUT)
+            .options(joinedload(ModerationAction.actor)).order_by(ModerationAction.id)):
+        notes[entry.post_id] = entry
+    return notes
+
+
 def _get(model, row_id: int):
     row = db.session.get(model, check_id(row_id))
     if row is None:

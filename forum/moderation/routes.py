@@ -40,6 +40,8 @@ def queue():
                            applications=verification.list_pending_applications(),
                            histories=queries.member_histories(
                                {i.post.author_id for i in items if i.post.author_id}),
+                           outreach=queries.latest_outreach([i.post.id for i in items
+                                                             if i.at_risk]),
                            form=ReasonForm())
 
 
@@ -53,6 +55,12 @@ POST_ACTIONS = {
                 "Post restored."),
     "dismiss": (lambda mod, post, reason: services.dismiss_flags(mod, post, reason=reason),
                 "Flags dismissed."),
+    "reached_out": (lambda mod, post, reason: services.record_outreach(
+        mod, post, outcome=reason, handled=False),
+        "Noted that you reached out. It stays in the queue until someone marks it handled."),
+    "handled": (lambda mod, post, reason: services.record_outreach(
+        mod, post, outcome=reason, handled=True),
+        "Marked handled. Your note is kept in the moderators' log."),
 }
 
 EDIT_ACTIONS = {
@@ -63,7 +71,8 @@ EDIT_ACTIONS = {
 }
 
 
-@bp.post("/posts/<int:post_id>/<any(approve, reject, hide, restore, dismiss):verb>")
+@bp.post("/posts/<int:post_id>/"
+         "<any(approve, reject, hide, restore, dismiss, reached_out, handled):verb>")
 def post_action(post_id, verb):
     post = queries.get_post(post_id)
     form = ReasonForm()
@@ -112,7 +121,7 @@ def thread_action(thread_id, verb):
     form = {"move": MoveForm, "rename": RenameForm, "pin": PinForm}.get(verb, ReasonForm)()
     if verb == "move":
         form.category.choices = [SelectChoice(c.id, c.name)
-                                 for c in thread_queries.list_categories()]
+                                 for c in thread_queries.list_categories(viewer=current_user)]
     if not form.validate_on_submit():
         flash("Choose where the thread goes, then try again." if verb == "move"
               else "That form had expired; try again.", "error")
@@ -140,6 +149,7 @@ def member(user_id):
     user = queries.get_member(user_id)
     return render_template("moderation/member.html", member=user,
                            posts=queries.list_member_posts(user),
+                           counts=queries.member_histories({user.id})[user.id],
                            history=queries.list_log(public=False, member_id=user.id),
                            sanction_form=SanctionForm(), role_form=RoleForm(role=user.role),
                            lift_form=ReasonForm())

@@ -117,6 +117,7 @@ def lock_thread(moderator, thread: Thread, *, reason: str) -> ModerationAction:
     if thread.is_locked:
         raise ValidationFailed([("reason", "This thread is already locked.")])
     thread.locked_at = utcnow()
+    thread.lock_reason = reason  # readers see why
     return _thread_action(moderator, thread, Action.LOCK, reason)
 
 
@@ -126,6 +127,7 @@ def unlock_thread(moderator, thread: Thread, *, reason: str) -> ModerationAction
     if not thread.is_locked:
         raise ValidationFailed([("reason", "This thread is not locked.")])
     thread.locked_at = None
+    thread.lock_reason = None
     return _thread_action(moderator, thread, Action.UNLOCK, reason)
 
 

@@ -19,7 +19,8 @@ from ..posts.text import prepare_text
 from .queries import hidden_by_system
 
 __all__ = ["AlreadyHandled", "approve_post", "reject_post", "hide_post", "restore_post",
-           "dismiss_flags", "moderator_edit_post", "approve_edit", "reject_edit"]
+           "dismiss_flags", "moderator_edit_post", "approve_edit", "reject_edit",
+           "record_outreach"]
 
 
 def _all_or_nothing(service: Callable) -> Callable:
@@ -56,7 +57,7 @@ def reject_post(moderator, post: Post, *, reason: str) -> ModerationAction:
     """Keep a held post from being published. Its author can still read and copy it."""
     _require_move(moderator, post, Move.REJECT)
     reason = clean_reason(reason)
-    lifecycle.reject(moderator, post)
+    lifecycle.reject(moderator, post, reason=reason)
     entry = log_action(moderator, Action.REJECT, reason=reason, post=post)
     notify(post.author_id, NotificationKind.POST_REJECTED, post=post, reason=reason)
     db.session.commit()
@@ -68,7 +69,7 @@ def hide_post(moderator, post: Post, *, reason: str) -> ModerationAction:
     """Take a published post out of view (restorable)."""
     _require_move(moderator, post, Move.HIDE)
     reason = clean_reason(reason)
-    lifecycle.hide(moderator, post)
+    lifecycle.hide(moderator, post, reason=reason)
     entry = log_action(moderator, Action.HIDE, reason=reason, post=post)
     notify(post.author_id, NotificationKind.POST_HIDDEN, post=post, reason=reason)
     db.session.commit()
@@ -99,6 +100,22 @@ def dismiss_flags(moderator, post: Post, *, reason: str = "") -> ModerationActio
         lifecycle.restore_after_false_flags(moderator, post)
         notify(post.author_id, NotificationKind.POST_RESTORED, post=post, reason=reason)
     entry = log_action(moderator, Action.DISMISS_FLAGS, reason=reason, post=post)
+    db.session.commit()
+    return entry
+
+
+@_all_or_nothing
+def record_outreach(moderator, post: Post, *, outcome: str, handled: bool) -> ModerationAction:
+    """For a post whose author may be at risk: "Reached out" (the item stays in the queue,
+    marked) or "Handled" (its flags close). The outcome note is for moderators only: the
+    log row is private and the author is not notified."""
+    require(can_moderate(moderator))
+    outcome = clean_reason(outcome)
+    begin_writing()
+    if handled and lifecycle.resolve_flags(post, moderator, "handled") == 0:
+        raise AlreadyHandled()
+    entry = log_action(moderator, Action.HANDLED if handled else Action.REACHED_OUT,
+                       reason=outcome, post=post)
     db.session.commit()
     return entry
 

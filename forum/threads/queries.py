@@ -3,14 +3,15 @@ import functools
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import bindparam, or_, select, true
+from sqlalchemy import bindparam, exists, func, literal, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..errors import NotFound, check_id
 from ..extensions import db
-from ..models import Category, EditStatus, Post, PostStatus, ProposedEdit, Thread
-from ..permissions import (PUBLIC_STATUSES, can_quote, can_see_post, can_see_thread,
-                           is_author, is_moderator)
+from ..models import (Category, EditStatus, HelpedMark, Post, PostStatus, ProposedEdit,
+                      Revision, Thread)
+from ..permissions import (PUBLIC_STATUSES, can_quote, can_see_history, can_see_post,
+                           can_see_category, can_see_thread, is_author, is_moderator)
 
 
 @dataclass(frozen=True)
@@ -28,17 +29,28 @@ class Page:
 
 
 def page_of(number: int, total_items: int, per_page: int) -> Page:
+    """The page `number` of a listing; a number past the end gives the last page (the
+    route then redirects there: a thread that shrank, or a hand-typed ?page=)."""
     count = max(1, -(-total_items // per_page))
-    if not 1 <= number <= count:
+    if number < 1:
         raise NotFound()
-    return Page(number=number, count=count)
+    return Page(number=min(number, count), count=count)
 
 
-def get_category(slug: str) -> Category:
+def get_category(slug: str, *, viewer) -> Category:
+    """The category, or NotFound if it is missing or members-only and `viewer` a guest."""
     category = db.session.scalar(select(Category).where(Category.slug == slug))
-    if category is None:
+    if category is None or not can_see_category(viewer, category):
         raise NotFound()
     return category
+
+
+def category_visible_to(viewer):
+    """SQL condition on Thread.category_id: the categories `viewer` may read (guests:
+    not the members-only ones). Every listing of threads or posts uses it."""
+    if viewer.is_authenticated:
+        return true()
+    return Thread.category_id.not_in(select(Category.id).where(Category.members_only.is_(True)))
 
 
 def get_category_by_id(category_id: int) -> Category:
@@ -48,8 +60,11 @@ def get_category_by_id(category_id: int) -> Category:
     return category
 
 
-def list_categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+def list_categories(*, viewer) -> list[Category]:
+    query = select(Category).order_by(Category.position, Category.id)
+    if not viewer.is_authenticated:
+        query = query.where(Category.members_only.is_not(True))
+    return list(db.session.scalars(query))
 
 
 def get_visible_thread(thread_id: int, viewer) -> Thread:
@@ -96,8 +111,14 @@ def _thread_page_statement(kind: str):
     """Built once per kind of viewer, with parameters: the busiest page of the forum
     then skips building the statement and its cache key on every view (about a tenth
     of the page's time; README.md, "Performance")."""
+    # "This helped": each post's count, and whether this viewer gave it, in the same query.
+    helped = (select(func.count()).where(HelpedMark.post_id == Post.id)
+              .correlate(Post).scalar_subquery())
+    mine = (exists().where(HelpedMark.post_id == Post.id,
+                           HelpedMark.user_id == bindparam("viewer_id"))
+            if kind != "anonymous" else literal(False))
     return (
-        select(Post)
+        select(Post, helped, mine)
         .where(Post.thread_id == bindparam("thread_id"),
                Post.position.between(bindparam("first"), bindparam("last")),
                _visible_to(kind))
@@ -119,10 +140,23 @@ def list_thread_posts(thread: Thread, viewer, page_number: int) -> tuple[list[Po
     kind = _viewer_kind(viewer)
     params = {"thread_id": thread.id, "first": first, "last": first + per_page - 1,
               "per_page": per_page}
-    if kind == "member":
+    if kind != "anonymous":
         params["viewer_id"] = viewer.id
-    posts = db.session.scalars(_thread_page_statement(kind), params).all()
-    return list(posts), page
+    posts = []
+    for post, helped, mine in db.session.execute(_thread_page_statement(kind), params):
+        post.helped_count, post.helped_by_viewer = helped, bool(mine)
+        posts.append(post)
+    return posts, page
+
+
+def first_visible_post_after(thread: Thread, viewer, position: int) -> Post | None:
+    """The first post after `position` that `viewer` may see (the first unread one)."""
+    kind = _viewer_kind(viewer)
+    statement = (select(Post).where(Post.thread_id == thread.id, Post.position > position,
+                                    _visible_to(kind))
+                 .order_by(Post.position).limit(1))
+    params = {"viewer_id": viewer.id} if kind == "member" else {}
+    return db.session.scalars(statement, params).first()
 
 
 def page_of_post(post: Post) -> int:
@@ -153,21 +187,22 @@ def list_category_threads(category: Category, page_number: int) -> tuple[list[Th
     return list(threads), page
 
 
-def list_latest_threads(limit: int = 10) -> list[Thread]:
+def list_latest_threads(limit: int = 10, *, viewer) -> list[Thread]:
     return list(db.session.scalars(
         select(Thread)
-        .where(Thread.status == PostStatus.PUBLISHED)
+        .where(Thread.status == PostStatus.PUBLISHED, category_visible_to(viewer))
         .options(joinedload(Thread.last_poster))
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .limit(limit)
     ))
 
 
-def list_site_pinned() -> list[Thread]:
+def list_site_pinned(*, viewer) -> list[Thread]:
     """Threads a moderator pinned site-wide, for the top of the home page."""
     return list(db.session.scalars(
         select(Thread).where(Thread.pinned_globally.is_(True),
-                             Thread.status == PostStatus.PUBLISHED)
+                             Thread.status == PostStatus.PUBLISHED,
+                             category_visible_to(viewer))
         .order_by(Thread.last_post_at.desc()).limit(10)))
 
 
@@ -201,3 +236,43 @@ def quote_text(post: Post) -> str:
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
     name = post.author.username if post.author else "someone"
     return f"[{name} wrote](/p/{post.id}):\n{quoted}\n\n"
+
+
+def list_revisions(post: Post, viewer) -> list[Revision]:
+    """The earlier versions of `post`, newest first: for its author and the moderators
+    only (they may hold what the author removed on purpose); NotFound for anyone else."""
+    if not can_see_history(viewer, post):
+        raise NotFound()
+    return list(db.session.scalars(
+        select(Revision).where(Revision.post_id == post.id)
+        .options(joinedload(Revision.editor)).order_by(Revision.id.desc())))
+
+
+def viewer_wrote_at_risk_post(thread: Thread, viewer, loaded: list[Post]) -> bool:
+    """Whether `viewer` wrote a post with crisis language in `thread`. Asked only of
+    threads that have one; the posts already `loaded` for the page cost no query."""
+    if not thread.has_at_risk_post or not viewer.is_authenticated:
+        return False
+    if any(p.at_risk and p.author_id == viewer.id for p in loaded):
+        return True
+    return db.session.scalar(select(Post.id).where(
+        Post.thread_id == thread.id, Post.author_id == viewer.id,
+        Post.at_risk.is_(True)).limit(1)) is not None
+
+
+# The author's own posts that others cannot see yet (or any more), with their state.
+OWN_UNPUBLISHED = (PostStatus.PENDING, PostStatus.REJECTED, PostStatus.HIDDEN)
+
+
+def list_own_unpublished(viewer, *, category: Category | None = None,
+                         limit: int = 20) -> list[Post]:
+    """The viewer's pending, rejected and hidden posts (in `category` if given), newest
+    first, so that a held post is always findable."""
+    if not viewer.is_authenticated:
+        return []
+    query = (select(Post).join(Post.thread)
+             .where(Post.author_id == viewer.id, Post.status.in_(OWN_UNPUBLISHED))
+             .options(joinedload(Post.thread)).order_by(Post.id.desc()).limit(limit))
+    if category is not None:
+        query = query.where(Thread.category_id == category.id)
+    return list(db.session.scalars(query))

@@ -13,7 +13,7 @@ from ..errors import ValidationFailed, require
 from ..extensions import db
 from ..models import Category, Post, ProposedEdit, Thread
 from ..permissions import (HoldReason, can_delete_post, can_edit_post, can_reply,
-                           can_start_thread, edit_review_reason, review_reason)
+                           can_resubmit, can_start_thread, edit_review_reason, review_reason)
 from ..posts import lifecycle
 from ..posts.text import PreparedText, prepare_text
 
@@ -86,7 +86,7 @@ def create_thread(author, category: Category, *, title: str, body: str,
     hold = _hold_reason(author, category, text)
     try:
         post = lifecycle.start_thread(author, category, text, held=hold is not None,
-                                      idempotency_key=idempotency_key)
+                                      idempotency_key=idempotency_key, hold_reason=hold)
     except lifecycle.DuplicateSubmission:
         return _repeat(_saved_copy(author, idempotency_key))
     db.session.commit()
@@ -103,7 +103,7 @@ def reply(author, thread: Thread, *, body: str, idempotency_key: str | None = No
     hold = _hold_reason(author, thread.category, text)
     try:
         post = lifecycle.add_reply(author, thread, text, held=hold is not None,
-                                   idempotency_key=idempotency_key)
+                                   idempotency_key=idempotency_key, hold_reason=hold)
     except lifecycle.DuplicateSubmission:
         return _repeat(_saved_copy(author, idempotency_key))
     db.session.commit()
@@ -152,3 +152,30 @@ def delete_post(user, post: Post) -> None:
     require(can_delete_post(user, post))
     lifecycle.delete(user, post)
     db.session.commit()
+
+
+def resubmit_post(author, post: Post, *, body: str, title: str | None = None) -> Edited:
+    """Rewrite a post a moderator rejected or hid and send it back to the review queue,
+    marked as a resubmission; the earlier version is kept."""
+    require(can_resubmit(author, post))
+    retitles = post.is_first and title is not None
+    text = prepare_text(body, title=title, with_title=retitles)
+    if not lifecycle.resubmit(author, post, text):
+        raise ValidationFailed([("body", "Change the text to answer the moderator's reason, "
+                                         "then send it again.")])
+    db.session.commit()
+    return Edited(post=post, changed=True, crisis_phrase=text.crisis_phrase)
+
+
+def will_be_reviewed(author, category: Category) -> HoldReason | None:
+    """What the compose form says beforehand: why this author's next post in `category`
+    will wait for a moderator (links from new accounts are said separately), or None."""
+    if not author.is_authenticated:
+        return None
+    return review_reason(author, category, False,
+                         threshold=current_app.config["APPROVAL_THRESHOLD"])
+
+
+def preview(body: str) -> str:
+    """The HTML a post would have, through the same pipeline as a saved post."""
+    return prepare_text(body).html

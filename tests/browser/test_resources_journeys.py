@@ -41,6 +41,7 @@ def test_reader_finds_pinned_resources_evidence_labels_and_helplines(page):
     page.goto("/")
     start_here = _start_here(page)
     expect(start_here.get_by_role("heading", level=2)).to_have_text("Start here")
+    start_here.locator("summary").click()  # folded: the first thread stays on screen
     expect(start_here.locator("li").filter(has_text=AMEISEN)).to_contain_text(
         "Self-case report, 2005")
     expect(start_here.locator("li").filter(has_text=ADDOLORATO)).to_contain_text(
@@ -51,6 +52,7 @@ def test_reader_finds_pinned_resources_evidence_labels_and_helplines(page):
     page.get_by_role("link", name="Experiences with baclofen").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Experiences with baclofen")
     start_here = _start_here(page)
+    start_here.locator("summary").click()
     expect(start_here.get_by_role("link", name=re.compile(f"^{AMEISEN}"))).to_be_visible()
     start_here.get_by_role("link", name="All resources →").click()
 
@@ -97,14 +99,18 @@ def test_reader_finds_pinned_resources_evidence_labels_and_helplines(page):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Help").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Need help now?")
     lines = page.get_by_role("region", name="If you are in danger or can't cope")
-    samaritans = lines.get_by_role("listitem").filter(has_text="Samaritans")
+    samaritans = lines.get_by_role("listitem").filter(has_text="Samaritans (UK and Ireland)")
     expect(samaritans).to_contain_text("Call 116 123, free, 24 hours a day")
     expect(samaritans.get_by_role("link", name="Samaritans (UK and Ireland)")
            ).to_have_attribute("href", "tel:116123")
     expect(lines.get_by_role("link", name="988 Suicide & Crisis Lifeline (US)")
            ).to_have_attribute("href", "tel:988")
     expect(lines).to_contain_text("Drinkline (UK): Call 0300 123 1110")
-    expect(lines).to_contain_text("999 in the UK, 911 in the US, 112 in the EU")
+    expect(lines).to_contain_text("999 in the UK, 112 in Ireland and the EU, 911 in the US")
+    # Grouped by country (issue #10).
+    for country in ("Ireland", "Canada", "Australia", "New Zealand", "France", "Germany",
+                    "Spain"):
+        expect(lines.get_by_role("heading", name=country, exact=True)).to_be_visible()
 
 
 def test_moderator_adds_orders_pins_and_removes_a_resource(new_context, live_server):
@@ -162,6 +168,7 @@ def test_moderator_adds_orders_pins_and_removes_a_resource(new_context, live_ser
     reader.goto("/")
     expect(_start_here(reader).locator("li").filter(has_text=title)).to_contain_text(
         "Randomised controlled trial, 2018")
+    _start_here(reader).locator("summary").click()
     _start_here(reader).get_by_role("link", name=title).click()
     expect(reader).to_have_url(re.compile(r"/resources#r\d+$"))
     listed = reader.get_by_role("region", name="Research papers").locator("article.resource")
@@ -180,6 +187,7 @@ def test_moderator_adds_orders_pins_and_removes_a_resource(new_context, live_ser
     expect(research.locator("ol.curation > li").filter(has_text=title)).to_have_count(0)
     reader.goto("/")
     expect(_start_here(reader)).not_to_contain_text(title)
+    _start_here(reader).locator("summary").click()
     expect(_start_here(reader).locator("li").filter(has_text=AMEISEN)).to_be_visible()
     reader.goto("/resources")
     expect(reader.get_by_role("main")).not_to_contain_text(title)
