@@ -1,8 +1,9 @@
 """Domain errors raised by services, and the error pages."""
-from flask import Flask, render_template, request
-from flask_login import current_user
+from flask import Flask, g, render_template, request, session
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -63,10 +64,57 @@ ERROR_PAGES = {
 }
 
 
+# The database is unreachable (connection refused or cut, pool exhausted).
+DATABASE_ERRORS = (DBAPIError, PoolTimeout)
+
+
+class OfflineVisitor(AnonymousUserMixin):
+    """Stands in for whoever is asking while the database cannot say who they are.
+
+    Signed in or not is read from the signed session cookie alone, so the "try again"
+    page offers the right form; nothing else about them is known, so no page rendered
+    with this visitor may ask more (base.html shows no member menu when
+    `g.database_down`).
+    """
+
+    def __init__(self, signed_in: bool):
+        self._signed_in = signed_in
+
+    @property
+    def is_authenticated(self):
+        return self._signed_in
+
+    @property
+    def is_anonymous(self):
+        return not self._signed_in
+
+
+def database_gone() -> None:
+    """From here on this request renders without the database."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: throw the session away instead
+        db.session.remove()
+    g.database_down = True
+    # Flask-Login keeps the request's user in g._login_user: replace it (and whatever was
+    # loaded from the database, whose attributes can no longer be read).
+    g._login_user = OfflineVisitor(bool(session.get("_user_id")))
+
+
+def render_page(template: str, status: int, **context):
+    """render_template that still answers when the database went away meanwhile."""
+    if not g.get("database_down"):
+        try:
+            return render_template(template, **context), status
+        except DATABASE_ERRORS:
+            database_gone()
+    return render_template(template, **context), status
+
+
 def render_error(code: int, detail: str | None = None):
     title, message = ERROR_PAGES.get(code, ERROR_PAGES[500])
-    return render_template("errors/error.html", code=code, title=title,
-                           message=detail or message), code
+    return render_page("errors/error.html", code, code=code, title=title,
+                       message=detail or message)
 
 
 def init_app(app: Flask) -> None:
@@ -88,20 +136,28 @@ def init_app(app: Flask) -> None:
         return render_template("errors/resubmit.html", draft=draft_from_request(),
                                reason=reason), 400
 
-    @app.errorhandler(DBAPIError)
     def database_unavailable(error):
-        app.logger.exception("database error on %s %s", request.method, request.path)
-        db.session.rollback()
-        return render_template("errors/resubmit.html", draft=draft_from_request(),
-                               reason="database"), 503
+        # The route template, not the path: a path may carry what the person was after.
+        rule = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+        app.logger.error("database unavailable on %s %s: %s", request.method, rule,
+                         type(error).__name__)
+        database_gone()
+        response = app.make_response(render_template(
+            "errors/resubmit.html", draft=draft_from_request(), reason="database"))
+        response.status_code = 503
+        response.headers["Retry-After"] = "10"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    for error_class in DATABASE_ERRORS:
+        app.register_error_handler(error_class, database_unavailable)
 
     @app.errorhandler(429)
     def too_many(_error):
         # A member who posts too fast keeps what they wrote: it comes back ready to send.
         draft = draft_from_request()
         if draft is not None:
-            return render_template("errors/resubmit.html", draft=draft,
-                                   reason="too_fast"), 429
+            return render_page("errors/resubmit.html", 429, draft=draft, reason="too_fast")
         return render_error(429)
 
     @app.errorhandler(HTTPException)
@@ -109,8 +165,10 @@ def init_app(app: Flask) -> None:
         return render_error(error.code or 500)
 
     @app.errorhandler(500)
-    def internal_error(_error):
+    def internal_error(error):
+        if isinstance(getattr(error, "original_exception", None), DATABASE_ERRORS):
+            return database_unavailable(error.original_exception)
         draft = draft_from_request()
         if draft is not None:
-            return render_template("errors/resubmit.html", draft=draft, reason="error"), 500
+            return render_page("errors/resubmit.html", 500, draft=draft, reason="error")
         return render_error(500)

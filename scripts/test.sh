@@ -38,6 +38,21 @@ ensure_vnu() {  # the Nu HTML Checker, from npm, kept out of git in .cache/
   npm install --prefix .cache/vnu --no-audit --no-fund --loglevel=error vnu-jar@26.9.27
 }
 
+ensure_nginx() {  # tests/test_ops_nginx.py runs deploy/nginx-forum.conf for real
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] && return 0
+  say "installing nginx for the proxy test (Debian package nginx)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  fi
+}
+
+ensure_wheelhouse() {  # tests/test_ops_package.py installs the wheel offline from here
+  say "fetching the dependencies' wheels into .cache/wheelhouse (for the install test)"
+  "$VENV/bin/pip" download --quiet --dest .cache/wheelhouse . >/dev/null
+}
+
 ensure_postgres() {
   pg_isready -q -h 127.0.0.1 -p 5432 && return 0
   say "starting PostgreSQL"
@@ -61,7 +76,11 @@ ensure_java || exit 1
 ensure_vnu || exit 1
 ensure_postgres || exit 1
 ensure_redis || exit 1
+ensure_nginx || exit 1
+ensure_wheelhouse || exit 1
 export FORUM_TEST_REDIS_URL="$REDIS_URL"
+# The operations tests use PostgreSQL in both runs (databases <name>_ops_*).
+export FORUM_PG_TEST_URL="$PG_URL"
 
 status=0
 say "suite on SQLite (rate limits in memory)"
