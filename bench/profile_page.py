@@ -33,12 +33,22 @@ def main(argv=None) -> int:
     parser.add_argument("--explain", action="store_true",
                         help="with --sql: also the plan of each SELECT")
     parser.add_argument("--html", type=Path, help="write pyinstrument's HTML report here")
+    parser.add_argument("--member", metavar="NAME",
+                        help="request as this logged-in member (a real session cookie)")
     args = parser.parse_args(argv)
     manifest = json.loads(args.manifest.read_text())
     url = manifest["database_url"]
     app = create_app("config.Config", DATABASE_URL=url, SQLALCHEMY_DATABASE_URI=url,
-                     SECRET_KEY="profile-" * 6)
+                     SECRET_KEY="profile-" * 6, RATELIMIT_ENABLED=False,
+                     PAGE_CACHE=not args.member)
     client = app.test_client()
+    if args.member:
+        from flask_login import FlaskLoginClient
+        from forum.models import User
+        app.test_client_class = FlaskLoginClient
+        with app.app_context():
+            member = db.session.query(User).filter_by(username=args.member).one()
+            client = app.test_client(user=member)
     for path in args.path:
         for _ in range(20):                                   # warm caches and templates
             assert client.get(path).status_code == 200, path
