@@ -59,8 +59,10 @@ def main(argv=None) -> int:
     from baseline_app import app as baseline
     from forum import create_app
     url = manifest["database_url"]
+    # The page cache off: this measures rendering, i.e. an anonymous page "cold" (the
+    # first request after a write); warm pages come from the cache (bench/run.sh).
     forum = create_app("config.Config", DATABASE_URL=url, SQLALCHEMY_DATABASE_URI=url,
-                       SECRET_KEY="cpu-cost-" * 6)
+                       SECRET_KEY="cpu-cost-" * 6, PAGE_CACHE=False)
     long_thread = manifest["long_thread_id"]
     pages = [("home", forum, "/"),
              ("category", forum, f"/c/{manifest['biggest_category']}"),

@@ -34,6 +34,7 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 READ=$OUT/read-$STAMP.jsonl
 WRITE=$OUT/write-$STAMP.jsonl
 CPU=$OUT/cpu-$STAMP.jsonl
+RSS=$OUT/rss-$STAMP.jsonl
 SECRET=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
 
 PIDS=()
@@ -88,9 +89,9 @@ ensure_seeded() {  # ensure_seeded NAME URL
   fi
 }
 
-measure() {  # measure DATABASE LABEL URL
+measure() {  # measure DATABASE LABEL URL [COOKIE]
   "$PY" bench/measure.py page --database "$1" --label "$2" --url "$3" --out "$READ" \
-    --duration "$((DURATION / ROUNDS))" --warmup "$WARMUP"
+    --duration "$((DURATION / ROUNDS))" --warmup "$WARMUP" ${4:+--cookie "$4"}
 }
 
 bench_database() {  # bench_database NAME URL
@@ -102,14 +103,22 @@ bench_database() {  # bench_database NAME URL
   slug=$(manifest "$file" biggest_category)
 
   say "reads on $name: wrk -t2 -c8 -d$((DURATION / ROUNDS))s --latency per page and round, after a 3 s warm-up"
-  # Two workers: the rate limits live in Redis, as production needs (the app refuses
-  # memory:// limits with several workers).
+  # Two workers, as production: the rate limits and the anonymous page cache live in Redis
+  # (the app refuses memory:// limits, and turns an in-process page cache off, with
+  # several workers). Anonymous pages are measured warm (served from the cache); "cold",
+  # the first request after a write, is the rendering that cpu_cost.py measures below.
+  redis-cli -n "${BENCH_CACHE_DB:-13}" flushdb >/dev/null 2>&1 || true
   serve "$OUT/forum-$name.log" "$FORUM_PORT" FORUM_SECRET_KEY="$SECRET" \
     FORUM_DATABASE_URL="$url" FORUM_RATELIMIT_STORAGE_URI="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14}" \
+    FORUM_CACHE_URL="redis://127.0.0.1:6379/${BENCH_CACHE_DB:-13}" \
     -- 'forum:create_app()'
   local forum=$SERVED
   wait_for "http://127.0.0.1:$FORUM_PORT/healthz"
-  local site=http://127.0.0.1:$FORUM_PORT round
+  local site=http://127.0.0.1:$FORUM_PORT round member cookie
+  # A member with a real session: logged in through /login, like a browser.
+  member=$("$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); print(m['username_format'].format(1))" "$file")
+  cookie=$("$PY" bench/measure.py login --site "$site" --username "$member" \
+           --password "$(manifest "$file" password)")
   for round in $(seq "$ROUNDS"); do
     [ "$ROUNDS" = 1 ] || echo " round $round of $ROUNDS"
     WARMUP=$([ "$round" = 1 ] && echo 3 || echo 1)
@@ -117,8 +126,13 @@ bench_database() {  # bench_database NAME URL
     measure "$name" "category" "$site/c/$slug"
     measure "$name" "thread page 1" "$site/t/$long"
     measure "$name" "thread last page" "$site/t/$long?page=$pages"
+    measure "$name" "member home" "$site/" "$cookie"
+    measure "$name" "member category" "$site/c/$slug" "$cookie"
+    measure "$name" "member thread page 1" "$site/t/$long" "$cookie"
+    measure "$name" "member thread last page" "$site/t/$long?page=$pages" "$cookie"
     measure "$name" "baseline" "http://127.0.0.1:$BASELINE_PORT/t/$long"
   done
+  "$PY" bench/measure.py rss --master "$forum" --database "$name" --out "$RSS"
   stop "$forum"
 
   say "CPU per request on $name, in-process (steadier than requests/s on a shared machine)"
@@ -169,4 +183,5 @@ for name in sqlite postgresql; do
 done
 [ -f "$WRITE" ] && args+=(--write "$WRITE")
 [ -f "$CPU" ] && args+=(--cpu "$CPU")
+[ -f "$RSS" ] && args+=(--rss "$RSS")
 "$PY" bench/measure.py report "${args[@]}"

@@ -39,6 +39,8 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 import corpus  # noqa: E402
+from flask import current_app  # noqa: E402
+
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.markup import render_markdown  # noqa: E402
@@ -262,9 +264,13 @@ def main(argv=None) -> int:
             # Their published posts count as approved (as migration 0003 counts them), so
             # their next post is not held for review.
             approved = Counter(a for thread_authors in authors for a in thread_authors)
+            # Verified addresses and consent to the current privacy notice, as members who
+            # registered through the forms have: otherwise every bench login would land on
+            # the consent page and every post on "confirm your address" (issue #11).
+            policy = current_app.config["PRIVACY_POLICY_VERSION"]
             columns = ["id", "username", "username_key", "email", "email_key",
                        "password_hash", "role", "session_version", "created_at",
-                       "approved_post_count"]
+                       "approved_post_count", "email_verified_at", "health_consent_version"]
             # One member in VERIFIED_EVERY is a verified professional, so badges show.
             professions = verified_professions()
             if professions:
@@ -274,7 +280,8 @@ def main(argv=None) -> int:
                 name = USERNAME_FORMAT.format(n)
                 row = (n, name, username_skeleton(name), f"{name}@example.org",
                        f"{name}@example.org", password_hash, "member", 1,
-                       member_since + timedelta(minutes=n), approved[n])
+                       member_since + timedelta(minutes=n), approved[n],
+                       member_since + timedelta(minutes=n), policy)
                 if professions:
                     verified = n % VERIFIED_EVERY == 0
                     profession = professions[n // VERIFIED_EVERY % len(professions)]

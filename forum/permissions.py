@@ -346,8 +346,11 @@ class PostActions:
     template mirrors these answers; each comes from the predicates above)."""
     quote: bool = False
     edit: bool = False
+    resubmit: bool = False
     delete: bool = False
     flag: bool = False
+    mark_helped: bool = False
+    history: bool = False
     moderate: bool = False
     edit_as_moderator: bool = False
     moves: tuple = ()
@@ -363,8 +366,11 @@ def post_actions(user, post: Post, thread: Thread) -> PostActions:
     return PostActions(
         quote=can_quote(user, post, thread),
         edit=can_edit_post(user, post),
+        resubmit=can_resubmit(user, post),
         delete=can_delete_post(user, post),
         flag=can_flag(user, post),
+        mark_helped=can_mark_helped(user, post),
+        history=can_see_history(user, post),
         moderate=moderate,
         edit_as_moderator=moderate and can_edit_as_moderator(user, post),
         moves=status_moves(user, post) if moderate else (),

@@ -36,6 +36,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["timeago"] = timeago
+    # One question per post on the thread page (the macro `post_actions` draws the answer).
+    app.jinja_env.globals["actions_for"] = permissions.post_actions
     app.jinja_env.filters["until"] = until
     app.jinja_env.filters["isotime"] = lambda value: value.isoformat(timespec="seconds")
     # Only moderators' pages call this (one COUNT query); see base.html.
@@ -43,5 +45,5 @@ def init_app(app: Flask) -> None:
     # Only a crisis message calls this (base.html).
     app.jinja_env.globals["list_helplines"] = list_helplines
     for name in dir(permissions):
-        if name.startswith(("can_", "is_", "status_moves", "post_actions")):
+        if name.startswith(("can_", "is_", "status_moves")):
             app.jinja_env.globals[name] = getattr(permissions, name)

@@ -131,7 +131,10 @@ def _reset_password(page: Page, site) -> None:
 
 def _two_factor_setup(page: Page, site) -> None:
     page.goto("/settings/two-factor")
-    page.get_by_role("button", name="Set up two-factor sign-in").click()
+    start = page.get_by_role("button", name="Set up two-factor sign-in")
+    # A set-up begun by an earlier test (axe walks this page too) shows the QR code at once.
+    if start.count():
+        start.click()
 
 
 def _delete_errors(page: Page, site) -> None:
