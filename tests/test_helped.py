@@ -7,7 +7,7 @@ from forum.errors import PermissionDenied
 from forum.extensions import db
 from forum.models import HelpedMark, Post
 from forum.moderation import services as moderation
-from forum.reactions import services
+from forum.reactions import queries, services
 
 from .factories import make_post, make_thread
 
@@ -20,9 +20,9 @@ def test_a_member_marks_a_post_helpful_once_and_can_undo(app, alice, bob):
     post = opening(make_thread(alice))
     assert services.mark_helped(bob, post) is True
     assert services.mark_helped(bob, post) is False
-    assert [u.username for u in services.list_helpers(post)] == ["bob"]
+    assert [u.username for u in queries.list_helpers(post)] == ["bob"]
     assert services.undo_helped(bob, post) is True
-    assert services.list_helpers(post) == []
+    assert queries.list_helpers(post) == []
 
 
 @pytest.mark.parametrize("who", ["author", "fred", "guest"])

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Notification, NotificationKind, ThreadState, User, Watch
 from forum.moderation import services as moderation
-from forum.notifications import following, services as notes
+from forum.notifications import following, queries as reads, services as notes
 from forum.notifications.email import save_settings
 from forum.reactions import services as reactions
 from forum.threads import services
@@ -136,7 +136,7 @@ def test_the_page_never_shows_a_post_its_receiver_may_no_longer_see(app, alice, 
     reply = make_post(bob, thread, body="Visible for now.")
     reply.status = "hidden"  # as if hidden by a path that did not announce it
     db.session.commit()
-    assert notes.list_notifications(alice) == []
+    assert reads.list_notifications(alice) == []
     page = login(alice).get("/notifications").get_data(as_text=True)
     assert f"/p/{reply.id}" not in page
 
@@ -145,7 +145,7 @@ def test_replies_are_grouped_and_opening_marks_the_group_read(app, alice, bob, t
     thread = make_thread(alice, title="Grouped replies here")
     for body in ("One.", "Two.", "Three."):
         make_post(bob, thread, body=body)
-    entries = notes.list_notifications(alice)
+    entries = reads.list_notifications(alice)
     assert len(entries) == 1 and entries[0].count == 3
     client = login(alice)
     page = client.get("/notifications").get_data(as_text=True)
@@ -178,7 +178,7 @@ def test_helped_notifies_the_author_grouped_and_undo_takes_it_back(app, alice, b
     save_settings(alice, watch_on_post=False)
     reactions.mark_helped(bob, first)
     reactions.mark_helped(tess, first)
-    entries = [e for e in notes.list_notifications(alice) if e.note.kind == NotificationKind.HELPED]
+    entries = [e for e in reads.list_notifications(alice) if e.note.kind == NotificationKind.HELPED]
     assert len(entries) == 1 and entries[0].count == 2
     reactions.undo_helped(bob, first)
     assert kinds(alice) == [(NotificationKind.HELPED, first.id)]

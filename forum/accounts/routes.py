@@ -13,6 +13,7 @@ from ..flags.queries import list_own_flags
 from ..forms import ConfirmForm, populate_errors
 from ..moderation import verification
 from ..moderation.forms import ApplicationForm
+from ..moderation import queries as moderation_queries
 from ..moderation.queries import list_sanctions
 from . import bp, queries, services
 from .forms import (DeleteAccountForm, EmailChangeForm, PasswordChangeForm, ProfileForm,
@@ -39,7 +40,7 @@ def _settings_page(password_form=None, email_form=None, profile_form=None, statu
         email_form=email_form or EmailChangeForm(formdata=None),
         profile_form=profile_form, logout_form=ConfirmForm(),
         sanctions=list_sanctions(user), flags=list_own_flags(user),
-        application=verification.latest_application(user),
+        application=moderation_queries.latest_application(user),
         recovery_left=twofactor.remaining_recovery_codes(user) if user.has_two_factor else 0,
         development_link=session.pop("development_link", None)
         if show_links_on_page() else None), status
@@ -272,7 +273,7 @@ def verification_application():
                   "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/verification.html", form=form,
-                           latest=verification.latest_application(current_user)), \
+                           latest=moderation_queries.latest_application(current_user)), \
         (422 if form.errors else 200)
 
 

@@ -190,3 +190,16 @@ def list_member_posts(user, limit: int = 20) -> list[Post]:
     return list(db.session.scalars(
         select(Post).where(Post.author_id == user.id)
         .options(selectinload(Post.thread)).order_by(Post.id.desc()).limit(limit)))
+
+
+def list_pending_applications() -> list[ProfessionalApplication]:
+    return list(db.session.scalars(
+        select(ProfessionalApplication).where(ProfessionalApplication.status == "pending")
+        .options(joinedload(ProfessionalApplication.user))
+        .order_by(ProfessionalApplication.created_at)))
+
+
+def latest_application(member: User) -> ProfessionalApplication | None:
+    return db.session.scalar(select(ProfessionalApplication)
+                             .where(ProfessionalApplication.user_id == member.id)
+                             .order_by(ProfessionalApplication.id.desc()).limit(1))

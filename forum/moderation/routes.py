@@ -37,7 +37,7 @@ def _run(action, done: str, default_back: str):
 def queue():
     items = queries.list_queue()
     return render_template("moderation/queue.html", items=items,
-                           applications=verification.list_pending_applications(),
+                           applications=queries.list_pending_applications(),
                            histories=queries.member_histories(
                                {i.post.author_id for i in items if i.post.author_id}),
                            outreach=queries.latest_outreach([i.post.id for i in items

@@ -3,7 +3,6 @@ revokes. The badge is a label of trust, not a permission: it changes no can_* an
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
 from ..errors import ValidationFailed, require
 from ..extensions import db
@@ -100,16 +99,3 @@ def revoke_verification(moderator, member: User, *, reason: str):
     notify(member.id, NotificationKind.VERIFICATION_REVOKED, reason=reason)
     db.session.commit()
     return entry
-
-
-def list_pending_applications() -> list[ProfessionalApplication]:
-    return list(db.session.scalars(
-        select(ProfessionalApplication).where(ProfessionalApplication.status == "pending")
-        .options(joinedload(ProfessionalApplication.user))
-        .order_by(ProfessionalApplication.created_at)))
-
-
-def latest_application(member: User) -> ProfessionalApplication | None:
-    return db.session.scalar(select(ProfessionalApplication)
-                             .where(ProfessionalApplication.user_id == member.id)
-                             .order_by(ProfessionalApplication.id.desc()).limit(1))

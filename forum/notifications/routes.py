@@ -10,14 +10,14 @@ from ..models import Category, EmailChoice, Thread, Watch
 from .. import permissions
 from ..permissions import can_see_thread
 from ..redirects import safe_next
-from . import bp, email, following, reading, services
+from . import bp, email, following, queries, reading, services
 
 
 @bp.get("/notifications")
 @login_required
 def index():
     return render_template("notifications/index.html",
-                           entries=services.list_notifications(current_user),
+                           entries=queries.list_notifications(current_user),
                            form=ConfirmForm())
 
 

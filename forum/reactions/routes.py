@@ -7,7 +7,7 @@ from ..models import PostStatus
 from ..permissions import can_see_helpers
 from ..ratelimits import member_key
 from ..threads.queries import get_visible_post, page_of_post
-from . import bp, services
+from . import bp, queries, services
 
 _helped_limit = limiter.limit(lambda: current_app.config["HELPED_LIMITS"],
                               key_func=member_key, methods=["POST"])
@@ -49,4 +49,4 @@ def helpers(post_id):
     if post.status != PostStatus.PUBLISHED or not can_see_helpers(current_user):
         abort(404)
     return render_template("reactions/helpers.html", post=post,
-                           helpers=services.list_helpers(post))
+                           helpers=queries.list_helpers(post))

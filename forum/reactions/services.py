@@ -1,9 +1,7 @@
-""""This helped": give it, take it back, and read who gave it."""
-from sqlalchemy import select
-
+""""This helped": give it and take it back (who gave it: queries.py)."""
 from ..errors import require
 from ..extensions import db
-from ..models import HelpedMark, NotificationKind, User, utcnow
+from ..models import HelpedMark, NotificationKind, utcnow
 from ..notifications.services import notify, withdraw
 from ..permissions import can_mark_helped
 
@@ -29,9 +27,3 @@ def undo_helped(user, post) -> bool:
     withdraw(post_ids=[post.id], kinds=[NotificationKind.HELPED], actor_id=user.id)
     db.session.commit()
     return True
-
-
-def list_helpers(post) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(HelpedMark, HelpedMark.user_id == User.id)
-        .where(HelpedMark.post_id == post.id).order_by(HelpedMark.created_at)))
