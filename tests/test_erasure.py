@@ -174,6 +174,11 @@ def test_keeping_the_posts_attributes_them_to_a_former_member(app, departing, lo
     assert db.session.scalar(select(Revision.id).where(Revision.editor_id == alice.id)) is None
     page = app.test_client().get(f"/t/{departing['thread_id']}").get_data(as_text=True)
     assert "a former member" in page and 'href="/u/alice"' not in page
+    # Bob's quote of her stays, but no longer names her.
+    bobs = db.session.get(Post, departing["bob_post_id"])
+    assert f"[a former member wrote](/p/{departing['reply_id']}):" in bobs.body
+    assert "alice wrote" not in bobs.body and "alice wrote" not in bobs.body_html
+    assert BOB_OWN_WORDS in bobs.body and REPLY.splitlines()[0] in bobs.body
 
 
 def test_erasure_needs_the_password_and_the_second_factor(app, departing, login):

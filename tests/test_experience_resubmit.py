@@ -172,3 +172,34 @@ def test_preview_renders_without_posting(app, login, alice):
     db.session.expire_all()
     assert db.session.query(Thread).count() == 1 and db.session.query(Post).count() == 1
     assert post.body != "New _words_"
+
+
+def test_own_unpublished_posts_are_listed_on_ones_own_profile_only(app, login, alice, bob, mia):
+    from forum.moderation import services as moderation
+    from forum.threads import services as thread_services
+    from tests.factories import make_thread
+    thread = make_thread(alice)
+    held = thread_services.reply(make_user("newbie", new=True), thread, body="First words").post
+    newbie = held.author
+    own = login(newbie).get(f"/u/{newbie.username}").get_data(as_text=True)
+    assert "Your posts that only you and the moderators can see" in own
+    assert "waiting for a moderator" in own
+    moderation.reject_post(mia, held, reason="Off topic")
+    own = login(newbie).get(f"/u/{newbie.username}").get_data(as_text=True)
+    assert "not approved" in own
+    other = login(bob).get(f"/u/{newbie.username}").get_data(as_text=True)
+    assert "Your posts that only you" not in other and "First words" not in other
+
+
+def test_a_flagged_post_says_so_to_its_flagger_and_settings_name_it(app, login, alice, bob):
+    from forum.flags import services as flags
+    from tests.factories import make_post, make_thread
+    thread = make_thread(alice, title="Sleep at 60 mg")
+    post = make_post(alice, thread, body="Something questionable.")
+    flags.flag_post(bob, post, reason="misinformation")
+    page = login(bob).get(f"/t/{thread.id}").get_data(as_text=True)
+    assert "You flagged this post." in page
+    assert f'/p/{post.id}/flag"' not in page
+    settings = login(bob).get("/settings").get_data(as_text=True)
+    assert "Post #2 in “<bdi>Sleep at 60 mg</bdi>”" in settings
+    assert "You flagged this post." not in login(alice).get(f"/t/{thread.id}").get_data(as_text=True)

@@ -64,6 +64,8 @@ def erase_account(member: User, *, remove_posts: bool, actor=None,
     removed_texts: list[str] = []
     if remove_posts:
         removed_texts = _remove_posts(member, actor_id)
+    else:
+        _relabel_quotes_of(member, actor_id)
     lifecycle.unlink_author(member.id)
     _forget_mail(member, removed_texts)
     if remove_posts:
@@ -102,6 +104,30 @@ def _remove_posts(member: User, actor_id: int | None) -> list[str]:
         last_id = posts[-1].id
     _remove_quotes_of(removed_ids, actor_id)
     return texts
+
+
+def _relabel_quotes_of(member: User, actor_id: int | None) -> None:
+    """Kept posts stay attributed to "a former member", and so do others' quotes of them:
+    the name in "[name wrote](/p/<id>):" goes, the quoted words stay."""
+    own_ids = set(db.session.scalars(select(Post.id).where(Post.author_id == member.id)))
+    if not own_ids:
+        return
+    last_id = 0
+    while True:
+        posts = db.session.scalars(
+            select(Post).where(Post.body.contains("](/p/"), Post.id > last_id)
+            .order_by(Post.id).limit(BATCH)).all()
+        if not posts:
+            break
+        for post in posts:
+            if lifecycle.quoted_post_ids(post.body) & own_ids:
+                lifecycle.relabel_quotes(post, own_ids, actor_id=actor_id)
+        last_id = posts[-1].id
+    from ..models import Revision
+    for revision in db.session.scalars(select(Revision).where(
+            Revision.body.contains("](/p/"))):
+        if lifecycle.quoted_post_ids(revision.body) & own_ids:
+            lifecycle.relabel_quotes_in_revision(revision, own_ids)
 
 
 def _remove_quotes_of(removed_ids: set[int], actor_id: int | None) -> None:

@@ -14,6 +14,7 @@ from ..forms import ConfirmForm, populate_errors
 from ..moderation import verification
 from ..moderation.forms import ApplicationForm
 from ..moderation import queries as moderation_queries
+from ..threads import queries as thread_queries
 from ..moderation.queries import list_sanctions
 from . import bp, queries, services
 from .forms import (DeleteAccountForm, EmailChangeForm, PasswordChangeForm, ProfileForm,
@@ -26,9 +27,12 @@ def profile(username):
     if user.username != username:
         return redirect(url_for("accounts.profile", username=user.username))
     activity = queries.profile_activity(user, viewer=current_user)
+    # On one's own profile, the posts only they and the moderators can see, with their state.
+    own = (thread_queries.list_own_unpublished(current_user)
+           if current_user.is_authenticated and current_user.id == user.id else [])
     return render_template("accounts/profile.html", user=user,
                            post_count=queries.count_published_posts(user),
-                           activity=activity)
+                           activity=activity, own_unpublished=own)
 
 
 def _settings_page(password_form=None, email_form=None, profile_form=None, status=200):

@@ -1,14 +1,17 @@
 """Reading flags as their flagger sees them."""
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Flag, User
+from ..models import Flag, Post, User
 from ..permissions import FLAG_STANDING_AGE
 
 
 def list_own_flags(user, limit: int = 100) -> list[Flag]:
+    """The member's flags, newest first, with the posts and threads they name."""
     return list(db.session.scalars(
         select(Flag).where(Flag.flagger_id == user.id)
+        .options(joinedload(Flag.post).joinedload(Post.thread))
         .order_by(Flag.created_at.desc()).limit(limit)))
 
 

@@ -504,6 +504,46 @@ def remove_quotes(post: Post, removed_ids: set[int], *, actor_id: int | None) ->
     return True
 
 
+# The header the quote helper writes before a quoted passage: "[name wrote](/p/<id>):".
+_QUOTE_HEADER = re.compile(r"^\[[^\]\n]*\]\(/p/(?P<id>\d+)\):", re.M)
+FORMER_MEMBER_WROTE = "a former member wrote"
+
+
+def relabel_quote_headers(text: str, post_ids: set[int]) -> str:
+    """`text` with the name in each quote header of a post in `post_ids` replaced by
+    "a former member": the quoted words stay, the departed member's name goes."""
+    return _QUOTE_HEADER.sub(
+        lambda m: (f"[{FORMER_MEMBER_WROTE}](/p/{m.group('id')}):"
+                   if int(m.group("id")) in post_ids else m.group(0)), text)
+
+
+def relabel_quotes(post: Post, quoted_ids: set[int], *, actor_id: int | None) -> bool:
+    """Someone else's post quotes a departed member who kept their posts: the quote stays,
+    attributed to "a former member" (earlier versions and waiting edits alike)."""
+    new_body = relabel_quote_headers(post.body, quoted_ids)
+    if new_body == post.body:
+        return False
+    begin_writing()
+    text = prepare_text(new_body)
+    post.body = text.body
+    post.body_html = text.html
+    for revision in db.session.scalars(select(Revision).where(Revision.post_id == post.id)):
+        revision.body = relabel_quote_headers(revision.body, quoted_ids)
+    for edit in db.session.scalars(select(ProposedEdit).where(ProposedEdit.post_id == post.id)):
+        relabelled = relabel_quote_headers(edit.body, quoted_ids)
+        if relabelled != edit.body:
+            edit.body = relabelled
+            edit.body_html = prepare_text(relabelled).html
+    if post.status == PostStatus.PUBLISHED:
+        _announce(PostEvent.TEXT_CHANGED, post, actor_id, "quote relabelled")
+    return True
+
+
+def relabel_quotes_in_revision(revision: Revision, post_ids: set[int]) -> None:
+    """An earlier version of someone's post that quoted a departed member."""
+    revision.body = relabel_quote_headers(revision.body, post_ids)
+
+
 def remove_quotes_from_revision(revision: Revision, removed_ids: set[int]) -> None:
     """An earlier version of someone's post that quoted a removed post."""
     revision.body = strip_quotes(revision.body, removed_ids)

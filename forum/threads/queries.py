@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ..errors import NotFound, check_id
 from ..extensions import db
-from ..models import (Category, EditStatus, HelpedMark, Post, PostStatus, ProposedEdit,
+from ..models import (Category, EditStatus, Flag, HelpedMark, Post, PostStatus, ProposedEdit,
                       Revision, Thread)
 from ..permissions import (PUBLIC_STATUSES, can_quote, can_see_history, can_see_post,
                            can_see_category, can_see_thread, is_author, is_moderator)
@@ -117,8 +117,11 @@ def _thread_page_statement(kind: str):
     mine = (exists().where(HelpedMark.post_id == Post.id,
                            HelpedMark.user_id == bindparam("viewer_id"))
             if kind != "anonymous" else literal(False))
+    # "You flagged this": whether this viewer flagged the post, in the same query too.
+    flagged = (exists().where(Flag.post_id == Post.id, Flag.flagger_id == bindparam("viewer_id"))
+               if kind != "anonymous" else literal(False))
     return (
-        select(Post, helped, mine)
+        select(Post, helped, mine, flagged)
         .where(Post.thread_id == bindparam("thread_id"),
                Post.position.between(bindparam("first"), bindparam("last")),
                _visible_to(kind))
@@ -143,8 +146,9 @@ def list_thread_posts(thread: Thread, viewer, page_number: int) -> tuple[list[Po
     if kind != "anonymous":
         params["viewer_id"] = viewer.id
     posts = []
-    for post, helped, mine in db.session.execute(_thread_page_statement(kind), params):
+    for post, helped, mine, flagged in db.session.execute(_thread_page_statement(kind), params):
         post.helped_count, post.helped_by_viewer = helped, bool(mine)
+        post.flagged_by_viewer = bool(flagged)
         posts.append(post)
     return posts, page
 
