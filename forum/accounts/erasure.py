@@ -110,49 +110,43 @@ def _relabel_quotes_of(member: User, actor_id: int | None) -> None:
     """Kept posts stay attributed to "a former member", and so do others' quotes of them:
     the name in "[name wrote](/p/<id>):" goes, the quoted words stay."""
     own_ids = set(db.session.scalars(select(Post.id).where(Post.author_id == member.id)))
-    if not own_ids:
-        return
-    last_id = 0
-    while True:
-        posts = db.session.scalars(
-            select(Post).where(Post.body.contains("](/p/"), Post.id > last_id)
-            .order_by(Post.id).limit(BATCH)).all()
-        if not posts:
-            break
-        for post in posts:
-            if lifecycle.quoted_post_ids(post.body) & own_ids:
-                lifecycle.relabel_quotes(post, own_ids, actor_id=actor_id)
-        last_id = posts[-1].id
-    from ..models import Revision
-    for revision in db.session.scalars(select(Revision).where(
-            Revision.body.contains("](/p/"))):
-        if lifecycle.quoted_post_ids(revision.body) & own_ids:
-            lifecycle.relabel_quotes_in_revision(revision, own_ids)
+    _walk_quotes_of(own_ids, post=lambda post: lifecycle.relabel_quotes(
+                        post, own_ids, actor_id=actor_id),
+                    revision=lambda revision: lifecycle.relabel_quotes_in_revision(
+                        revision, own_ids))
 
 
 def _remove_quotes_of(removed_ids: set[int], actor_id: int | None) -> None:
-    """Others' posts that quote any removed post, found by the quote's link back."""
-    if not removed_ids:
+    """Others' posts that quote any removed post: the quoted passage goes."""
+    _walk_quotes_of(removed_ids, post=lambda post: lifecycle.remove_quotes(
+                        post, removed_ids, actor_id=actor_id),
+                    revision=lambda revision: lifecycle.remove_quotes_from_revision(
+                        revision, removed_ids))
+
+
+def _walk_quotes_of(quoted_ids: set[int], *, post, revision) -> None:
+    """Call `post` on every live post, and `revision` on every earlier version, that
+    quotes one of `quoted_ids` (found by the quote's link back, in batches). Earlier
+    versions may quote them even where the current text no longer does."""
+    if not quoted_ids:
         return
     last_id = 0
     while True:
-        posts = db.session.scalars(
+        batch = db.session.scalars(
             select(Post).where(Post.body.contains("](/p/"), Post.id > last_id,
                                Post.text_removed_at.is_(None))
             .order_by(Post.id).limit(BATCH)).all()
-        if not posts:
+        if not batch:
             break
-        for post in posts:
-            if lifecycle.quoted_post_ids(post.body) & removed_ids:
-                lifecycle.remove_quotes(post, removed_ids, actor_id=actor_id)
-        last_id = posts[-1].id
-    # Earlier versions of others' posts may quote them even where the current text no
-    # longer does.
+        for quoting in batch:
+            if lifecycle.quoted_post_ids(quoting.body) & quoted_ids:
+                post(quoting)
+        last_id = batch[-1].id
     from ..models import Revision
-    for revision in db.session.scalars(select(Revision).where(
+    for earlier in db.session.scalars(select(Revision).where(
             Revision.body.contains("](/p/"))):
-        if lifecycle.quoted_post_ids(revision.body) & removed_ids:
-            lifecycle.remove_quotes_from_revision(revision, removed_ids)
+        if lifecycle.quoted_post_ids(earlier.body) & quoted_ids:
+            revision(earlier)
 
 
 def _forget_mail(member: User, removed_texts: list[str]) -> None:

@@ -480,12 +480,10 @@ def quoted_post_ids(text: str) -> set[int]:
     return {int(m.group("id")) for m in _QUOTE.finditer(text)}
 
 
-def remove_quotes(post: Post, removed_ids: set[int], *, actor_id: int | None) -> bool:
-    """Where `post` (someone else's) quotes a removed post, the quoted passage becomes
-    "quote removed at the author's request"; their own words stay as they wrote them. No
-    revision keeps the quote: earlier versions and waiting edits are rewritten alike.
-    False when it quoted none of them."""
-    new_body = strip_quotes(post.body, removed_ids)
+def _rewrite_quotes(post: Post, rewrite, *, actor_id: int | None, cause: str) -> bool:
+    """Apply `rewrite` (text -> text) to someone else's post, its earlier versions and any
+    waiting edit alike, so no version keeps what it changes. False when nothing changed."""
+    new_body = rewrite(post.body)
     if new_body == post.body:
         return False
     begin_writing()
@@ -493,15 +491,23 @@ def remove_quotes(post: Post, removed_ids: set[int], *, actor_id: int | None) ->
     post.body = text.body
     post.body_html = text.html
     for revision in db.session.scalars(select(Revision).where(Revision.post_id == post.id)):
-        revision.body = strip_quotes(revision.body, removed_ids)
+        revision.body = rewrite(revision.body)
     for edit in db.session.scalars(select(ProposedEdit).where(ProposedEdit.post_id == post.id)):
-        stripped = strip_quotes(edit.body, removed_ids)
-        if stripped != edit.body:
-            edit.body = stripped
-            edit.body_html = prepare_text(stripped).html
+        changed = rewrite(edit.body)
+        if changed != edit.body:
+            edit.body = changed
+            edit.body_html = prepare_text(changed).html
     if post.status == PostStatus.PUBLISHED:
-        _announce(PostEvent.TEXT_CHANGED, post, actor_id, "quote removed")
+        _announce(PostEvent.TEXT_CHANGED, post, actor_id, cause)
     return True
+
+
+def remove_quotes(post: Post, removed_ids: set[int], *, actor_id: int | None) -> bool:
+    """Where `post` (someone else's) quotes a removed post, the quoted passage becomes
+    "quote removed at the author's request"; their own words stay as they wrote them.
+    False when it quoted none of them."""
+    return _rewrite_quotes(post, lambda text: strip_quotes(text, removed_ids),
+                           actor_id=actor_id, cause="quote removed")
 
 
 # The header the quote helper writes before a quoted passage: "[name wrote](/p/<id>):".
@@ -519,24 +525,9 @@ def relabel_quote_headers(text: str, post_ids: set[int]) -> str:
 
 def relabel_quotes(post: Post, quoted_ids: set[int], *, actor_id: int | None) -> bool:
     """Someone else's post quotes a departed member who kept their posts: the quote stays,
-    attributed to "a former member" (earlier versions and waiting edits alike)."""
-    new_body = relabel_quote_headers(post.body, quoted_ids)
-    if new_body == post.body:
-        return False
-    begin_writing()
-    text = prepare_text(new_body)
-    post.body = text.body
-    post.body_html = text.html
-    for revision in db.session.scalars(select(Revision).where(Revision.post_id == post.id)):
-        revision.body = relabel_quote_headers(revision.body, quoted_ids)
-    for edit in db.session.scalars(select(ProposedEdit).where(ProposedEdit.post_id == post.id)):
-        relabelled = relabel_quote_headers(edit.body, quoted_ids)
-        if relabelled != edit.body:
-            edit.body = relabelled
-            edit.body_html = prepare_text(relabelled).html
-    if post.status == PostStatus.PUBLISHED:
-        _announce(PostEvent.TEXT_CHANGED, post, actor_id, "quote relabelled")
-    return True
+    attributed to "a former member"."""
+    return _rewrite_quotes(post, lambda text: relabel_quote_headers(text, quoted_ids),
+                           actor_id=actor_id, cause="quote relabelled")
 
 
 def relabel_quotes_in_revision(revision: Revision, post_ids: set[int]) -> None:
